@@ -1,0 +1,18 @@
+"""``newsarchive`` subcommands: one module each, argument parsing and wiring only.
+
+Each module defines ``register(subparsers) -> None``, adding its parser(s) with
+``set_defaults(func=run)`` where ``run(args) -> int`` returns the exit status.
+"""
+
+COMMAND_MODULES = (
+    "demo",       # replay server + crawl + extract + summary on the bundled fixtures
+    "fixtures",   # fixtures build | generate
+    "replay",     # the offline replay server
+    "crawl",      # crawl a site into WARC + index + articles
+    "check",      # strict WARC 1.1 validator
+    "index",      # CDXJ index of WARC files
+    "wacz",       # WACZ packaging
+    "extract",    # (re-)extract articles from WARCs
+    "export",     # dataset export
+    "schema",     # JSON Schema of the Article record
+)
