@@ -1,0 +1,283 @@
+"""Read captures back from WARC files (warcio underneath).
+
+- :func:`iter_captures` yields a :class:`Capture` per ``response`` record (HTTP(S) URLs);
+- :func:`read_capture` reads the one at a given offset (the CDXJ ``offset``);
+- :func:`iter_records` yields every record (:class:`RawRecord`) for tools;
+- :func:`iter_parsed` yields warcio's parsed records (for the indexer).
+
+Parsing is warcio's (``ArchiveIterator``). On top of it each record's block is checked
+to be complete (warcio silently returns short blocks from truncated files), and any
+failure becomes an :class:`ArchiveError` whose one line names the file and the offset.
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from archive.errors import ArchiveError
+
+try:  # brotli is optional: "br" bodies decode only when it is installed
+    import brotli
+except ImportError:  # pragma: no cover - depends on the environment
+    brotli = None
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """Any WARC record: its fields, the full block and where it sits."""
+
+    rec_type: str
+    headers: list[tuple[str, str]]
+    block: bytes
+    filename: str
+    offset: int
+    length: int
+
+    def get(self, name: str) -> str | None:
+        lname = name.lower()
+        for key, value in self.headers:
+            if key.lower() == lname:
+                return value
+        return None
+
+
+@dataclass(frozen=True)
+class Capture:
+    """A ``response`` record: the HTTP response as archived.
+
+    ``headers`` are the HTTP headers as stored (after the archive's header rules, e.g.
+    ``X-Archive-Orig-Transfer-Encoding``); ``body`` is the entity as stored (still
+    content-encoded); :meth:`decoded_body` removes the Content-Encoding.
+    """
+
+    url: str
+    status: int
+    reason: str
+    protocol: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    fetched_at: datetime
+    record_id: str
+    payload_digest: str | None
+    filename: str
+    offset: int
+    length: int
+    ip_address: str | None = None
+    warc_headers: list[tuple[str, str]] = field(default_factory=list, repr=False)
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        lname = name.lower()
+        for key, value in self.headers:
+            if key.lower() == lname:
+                return value
+        return default
+
+    @property
+    def content_type(self) -> str:
+        return self.header("Content-Type", "") or ""
+
+    def decoded_body(self) -> bytes:
+        """The body with its Content-Encoding (gzip, x-gzip, deflate, br) removed.
+
+        Encodings are undone last-applied first. An unknown encoding, or br without the
+        brotli module, raises ArchiveError naming the record.
+        """
+        encodings = [
+            e.strip().lower()
+            for value in (v for k, v in self.headers if k.lower() == "content-encoding")
+            for e in value.split(",")
+            if e.strip() and e.strip().lower() != "identity"
+        ]
+        data = self.body
+        for enc in reversed(encodings):
+            try:
+                data = _decode(data, enc)
+            except (zlib.error, OSError, ValueError) as exc:
+                raise ArchiveError(
+                    f"{self.filename}:{self.offset}: cannot decode {enc} body of {self.url}: "
+                    f"{exc}") from exc
+            except _BrotliError as exc:
+                raise ArchiveError(
+                    f"{self.filename}:{self.offset}: cannot decode br body of {self.url}: "
+                    f"{exc}") from exc
+        return data
+
+
+_BrotliError: type[Exception] = getattr(brotli, "error", ValueError) if brotli else ValueError
+
+
+def _decode(data: bytes, encoding: str) -> bytes:
+    if encoding in ("gzip", "x-gzip"):
+        out = bytearray()
+        # several gzip members are legal; decode them all
+        while data:
+            d = zlib.decompressobj(zlib.MAX_WBITS | 16)
+            out += d.decompress(data)
+            if not d.eof:
+                raise ValueError("truncated gzip body")
+            data = d.unused_data
+        return bytes(out)
+    if encoding == "deflate":
+        try:  # RFC says zlib-wrapped; many servers send raw deflate
+            return zlib.decompress(data)
+        except zlib.error:
+            return zlib.decompress(data, -zlib.MAX_WBITS)
+    if encoding == "br":
+        if brotli is None:
+            raise ValueError("br encoding needs the brotli module")
+        return brotli.decompress(data)
+    raise ValueError(f"unknown Content-Encoding {encoding!r}")
+
+
+def _parse_date(value: str | None) -> datetime:
+    if not value:
+        return datetime.fromtimestamp(0, UTC)
+    text = value.strip().replace("z", "Z")
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    try:
+        return datetime.fromisoformat(text).astimezone(UTC)
+    except ValueError:
+        return datetime.fromtimestamp(0, UTC)
+
+
+def _open(path: str | os.PathLike[str]):
+    try:
+        return open(path, "rb")  # noqa: SIM115 - closed by the caller
+    except OSError as exc:
+        raise ArchiveError(f"cannot open {path}: {exc.strerror or exc}") from exc
+
+
+def _iter_file(path: Path, offset: int | None = None,
+               parse_http: bool = True) -> Iterator[tuple[object, bytes, int, int]]:
+    """Yield (warcio record, block rest, offset, length) checking each block is complete."""
+    fh = _open(path)
+    with fh:
+        if offset is not None:
+            fh.seek(offset)
+        it = ArchiveIterator(fh, no_record_parse=not parse_http)
+        where = offset or 0
+        try:
+            for record in it:
+                # warcio knows the offset only once the record is consumed
+                if record.format not in ("warc", "arc", "arc2warc"):
+                    raise ArchiveError(f"{path}:{where}: not a WARC record")
+                rest = record.raw_stream.read()
+                it.read_to_end(record)
+                where = it.get_record_offset() + (offset or 0)
+                expected = record.length
+                consumed = len(rest)
+                if record.http_headers is not None and record.http_headers.total_len:
+                    consumed += record.http_headers.total_len
+                if expected is not None and consumed < int(expected):
+                    raise ArchiveError(
+                        f"{path}:{where}: truncated record: block has {consumed} of "
+                        f"{expected} bytes")
+                length = it.get_record_length()
+                yield record, rest, where, length
+                if offset is not None:
+                    return
+                where += length
+            # warcio ends quietly when a record's header is cut short: whatever follows
+            # the last complete record must be blank
+            fh.seek(where)
+            tail = fh.read(65536)
+            if tail.strip(b"\r\n \t\0"):
+                raise ArchiveError(f"{path}:{where}: truncated or corrupt data after the last "
+                                   f"complete record ({len(tail)}+ bytes)")
+        except ArchiveError:
+            raise
+        except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError) as exc:
+            lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+            reason = lines[0] if lines else type(exc).__name__
+            raise ArchiveError(f"{path}:{max(where, 0)}: unreadable WARC data: {reason}") from exc
+
+
+def iter_parsed(path: str | os.PathLike[str]) -> Iterator[tuple[object, bytes, int, int]]:
+    """warcio records of one file with their payload, offset and length (for indexers).
+
+    Yields ``(record, payload, offset, length)``: the payload is what follows the HTTP
+    head for HTTP records (the whole block otherwise); blocks are checked to be complete.
+    """
+    return _iter_file(Path(path))
+
+
+def iter_records(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
+                 ) -> Iterator[RawRecord]:
+    """Every record of every file, block unparsed (tools, indexers)."""
+    for path in _paths(paths):
+        for record, rest, where, length in _iter_file(path, parse_http=False):
+            yield RawRecord(
+                rec_type=record.rec_type or "",
+                headers=list(record.rec_headers.headers),
+                block=rest,
+                filename=path.name,
+                offset=where,
+                length=length,
+            )
+
+
+def _paths(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str]) -> list[Path]:
+    if isinstance(paths, str | os.PathLike):
+        return [Path(paths)]
+    return [Path(p) for p in paths]
+
+
+def _capture(record, rest: bytes, path: Path, where: int, length: int) -> Capture | None:
+    if record.rec_type != "response" or record.http_headers is None:
+        return None
+    url = record.rec_headers.get_header("WARC-Target-URI") or ""
+    if not url.lower().startswith(("http:", "https:")):
+        return None
+    http_headers = record.http_headers
+    status_text = http_headers.statusline or ""
+    code, _, reason = status_text.partition(" ")
+    try:
+        status = int(code)
+    except ValueError as exc:
+        raise ArchiveError(f"{path}:{where}: bad HTTP status line {status_text!r}") from exc
+    return Capture(
+        url=url,
+        status=status,
+        reason=reason.strip(),
+        protocol=http_headers.protocol or "",
+        headers=list(http_headers.headers),
+        body=rest,
+        fetched_at=_parse_date(record.rec_headers.get_header("WARC-Date")),
+        record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
+        payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
+        filename=path.name,
+        offset=where,
+        length=length,
+        ip_address=record.rec_headers.get_header("WARC-IP-Address"),
+        warc_headers=list(record.rec_headers.headers),
+    )
+
+
+def iter_captures(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
+                  ) -> Iterator[Capture]:
+    """Every ``response`` record with an http(s) target, file by file, in file order."""
+    for path in _paths(paths):
+        for record, rest, where, length in _iter_file(path):
+            capture = _capture(record, rest, path, where, length)
+            if capture is not None:
+                yield capture
+
+
+def read_capture(path: str | os.PathLike[str], offset: int) -> Capture:
+    """The response record at ``offset`` of ``path`` (offset as in the CDXJ index)."""
+    path = Path(path)
+    for record, rest, where, length in _iter_file(path, offset=offset):
+        capture = _capture(record, rest, path, where, length)
+        if capture is None:
+            raise ArchiveError(f"{path}:{offset}: record is a {record.rec_type}, not a response")
+        return capture
+    raise ArchiveError(f"{path}:{offset}: no record at this offset")
