@@ -50,6 +50,17 @@ ARCHIVE_PREFIX = "newsarchive"
 ARCHIVE_MAX_SIZE = 1_000_000_000  # rotate WARC files at this many bytes
 ARCHIVE_GZIP_LEVEL = 6           # as small as 9 on HTML, faster
 ARCHIVE_OPERATOR = None          # warcinfo 'operator' field
+ARCHIVE_CAPTURE_REPLAY = False   # write new WARCs also when replaying (--replay-from)
+NEWSARCHIVE_REPLAY_FROM = None   # WARC files/folders to serve every request from (no network)
+
+# --- Spider middlewares --------------------------------------------------------------
+# WarcMetadataMiddleware (950: closest to the spider, sees its raw output) writes a WARC
+# metadata record per HTML page with the outlinks the spider recorded.
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.WarcMetadataMiddleware": 950,
+}
 
 # --- Article extraction (crawler.pipelines.ArticlePipeline) --------------------------
 EXTRACT_WORKERS = 1              # processes extracting off the reactor thread
+EXTRACT_MP_CONTEXT = "forkserver"  # how workers start: forkserver, spawn or fork
+NEWSARCHIVE_ARTICLES = None      # articles.jsonl path; default ARCHIVE_DIR/articles.jsonl

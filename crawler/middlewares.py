@@ -1,0 +1,400 @@
+"""WARC capture: every HTTP exchange of the crawl goes into WARC files, byte-faithfully.
+
+Two Scrapy components share one crawler-scoped :class:`WarcSession` (one
+``archive.writer.WarcWriter`` per crawl, opened on ``spider_opened``, closed on
+``spider_closed`` / ``engine_stopped``):
+
+- :class:`WarcCaptureMiddleware` (downloader middleware, 950: above RedirectMiddleware,
+  HttpCompressionMiddleware and RetryMiddleware, so it sees every exchange, redirects,
+  404s and retried 503s included, with the body exactly as it came over the wire) writes a
+  ``request`` + ``response`` pair per exchange and puts the response record's location in
+  ``request.meta["newsarchive_warc"]`` as a :class:`crawler.items.Provenance`.
+- :class:`WarcMetadataMiddleware` (spider middleware) writes, after the spider callback
+  has run over an HTML response, a ``metadata`` record (``WARC-Refers-To`` and
+  ``WARC-Concurrent-To`` the response) with the page's outlinks and fetch time. Outlinks
+  are the links the spider recorded in ``response.meta["newsarchive_outlinks"]``; when
+  the spider recorded none, the URLs of the requests the callback yielded.
+
+Failure policy: the archive is the source of truth, so a failed WARC write is not a
+"count and go on" error: it is logged, counted (``warc/errors``), the response is dropped
+(``IgnoreRequest``: nothing unarchived reaches the spider) and the crawl is closed
+cleanly with the finish reason ``warc_write_error``.
+
+Replay (``NEWSARCHIVE_REPLAY_FROM`` set): the capture is off unless
+``ARCHIVE_CAPTURE_REPLAY`` is true. Replayed responses carry the provenance of the
+archived record they came from (set by ``crawler.handlers.WarcReplayDownloadHandler``), so
+articles of a replayed crawl point at the original archive.
+
+Settings read (once, in ``from_crawler``): ``ARCHIVE_DIR`` (unset: NotConfigured),
+``ARCHIVE_PREFIX``, ``ARCHIVE_MAX_SIZE``, ``ARCHIVE_GZIP_LEVEL``, ``ARCHIVE_OPERATOR``,
+``ARCHIVE_CLOCK`` / ``ARCHIVE_ID_FACTORY`` (callables or import paths, for deterministic
+tests), ``ARCHIVE_CAPTURE_REPLAY``, ``NEWSARCHIVE_CRAWL_ID``, ``NEWSARCHIVE_REPLAY_FROM``,
+``USER_AGENT``, ``ROBOTSTXT_OBEY``.
+
+Stats: ``warc/records``, ``warc/bytes``, ``warc/files``, ``warc/responses/status/<code>``,
+``warc/metadata``, ``warc/errors``, ``warc/exceptions/<name>``.
+"""
+
+from __future__ import annotations
+
+import http
+import logging
+import platform
+import uuid
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import scrapy
+from scrapy import Request, signals
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Response, TextResponse
+from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.misc import load_object
+
+from archive.records import WARC_VERSION, HttpExchange, build_metadata
+from archive.writer import WarcWriter
+from crawler import __version__
+from crawler.items import Provenance
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
+
+logger = logging.getLogger(__name__)
+
+#: request.meta key holding the Provenance of the response record (read by the spider).
+META_PROVENANCE = "newsarchive_warc"
+#: response.meta key where the spider records the links it found on a page.
+META_OUTLINKS = "newsarchive_outlinks"
+#: request.meta key: when the fetch started (the response record's WARC-Date).
+META_FETCH_START = "newsarchive_fetch_start"
+#: response.meta key: record id of the response record (metadata records refer to it).
+META_RECORD_ID = "newsarchive_warc_record_id"
+
+FINISH_REASON_WRITE_ERROR = "warc_write_error"
+_SESSION_ATTR = "_newsarchive_warc_session"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_record_id() -> str:
+    return f"<urn:uuid:{uuid.uuid4()}>"
+
+
+def _callable_setting(settings: BaseSettings, name: str, default: Callable[[], Any]
+                      ) -> Callable[[], Any]:
+    value = settings.get(name)
+    if value is None:
+        return default
+    return load_object(value) if isinstance(value, str) else value
+
+
+def _package_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:  # pragma: no cover - every dependency is installed
+        return "unknown"
+
+
+def warcinfo_fields(*, crawl_id: str, user_agent: str, robots: str,
+                    operator: str | None) -> dict[str, object]:
+    """The ``warcinfo`` record's fields (application/warc-fields, Heritrix-style names)."""
+    software = (f"newsarchive/{__version__} (scrapy/{scrapy.__version__}; "
+                f"warcio/{_package_version('warcio')}; python/{platform.python_version()})")
+    number = WARC_VERSION.partition("/")[2]
+    return {
+        "software": software,
+        "format": f"WARC File Format {number}",
+        "conformsTo": ("https://iipc.github.io/warc-specifications/specifications/"
+                       f"warc-format/warc-{number}/"),
+        "isPartOf": crawl_id,
+        "robots": robots,
+        "operator": operator,
+        "http-header-user-agent": user_agent,
+    }
+
+
+def provenance_from_location(location: Any) -> Provenance:
+    """``archive.writer.RecordLocation`` (or ``archive.reader.Capture``) -> Provenance."""
+    date = getattr(location, "date", None) or getattr(location, "fetched_at", None)
+    if isinstance(date, datetime):
+        date = date.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return Provenance(
+        warc_filename=Path(location.filename).name,
+        warc_offset=int(location.offset),
+        warc_length=int(location.length),
+        warc_record_id=location.record_id,
+        warc_payload_digest=location.payload_digest,
+        url=location.url,
+        fetched_at=date or "",
+    )
+
+
+class WarcSession:
+    """The crawl's one WARC writer, shared by the capture and metadata middlewares.
+
+    Crawler-scoped (stored on the crawler object, never in a module global); opened on
+    ``spider_opened`` and closed once on ``spider_closed`` or ``engine_stopped``.
+    """
+
+    def __init__(self, crawler: Crawler, settings: BaseSettings) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.directory = Path(settings["ARCHIVE_DIR"]) / "warc"
+        self.prefix: str = settings.get("ARCHIVE_PREFIX", "newsarchive")
+        self.max_size: int = settings.getint("ARCHIVE_MAX_SIZE", 1_000_000_000)
+        self.gzip_level: int = settings.getint("ARCHIVE_GZIP_LEVEL", 6)
+        self.clock: Callable[[], datetime] = _callable_setting(settings, "ARCHIVE_CLOCK",
+                                                               utc_now)
+        self.id_factory: Callable[[], str] = _callable_setting(settings, "ARCHIVE_ID_FACTORY",
+                                                               new_record_id)
+        self.crawl_id: str = settings.get("NEWSARCHIVE_CRAWL_ID") or self.id_factory()
+        self.warcinfo = warcinfo_fields(
+            crawl_id=self.crawl_id,
+            user_agent=settings.get("USER_AGENT", ""),
+            robots="obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+            operator=settings.get("ARCHIVE_OPERATOR"),
+        )
+        self.writer: Any = None
+        self.failed = False
+        self.closed = False
+        crawler.signals.connect(self.open, signal=signals.spider_opened)
+        crawler.signals.connect(self.close, signal=signals.spider_closed)
+        crawler.signals.connect(self.close, signal=signals.engine_stopped)
+
+    @classmethod
+    def for_crawler(cls, crawler: Crawler) -> WarcSession | None:
+        """The crawler's session, created on first use; None when capture is off."""
+        if hasattr(crawler, _SESSION_ATTR):
+            return getattr(crawler, _SESSION_ATTR)
+        settings = crawler.settings
+        session: WarcSession | None = None
+        replaying = bool(settings.get("NEWSARCHIVE_REPLAY_FROM"))
+        if settings.get("ARCHIVE_DIR") and (
+                not replaying or settings.getbool("ARCHIVE_CAPTURE_REPLAY")):
+            session = cls(crawler, settings)
+        setattr(crawler, _SESSION_ATTR, session)
+        return session
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    def open(self, spider: Any = None) -> None:
+        if self.writer is not None or self.closed:
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.writer = WarcWriter(
+            self.directory, prefix=self.prefix, max_size=self.max_size, clock=self.clock,
+            id_factory=self.id_factory, warcinfo=self.warcinfo, gzip_level=self.gzip_level,
+        )
+        logger.info("Writing WARC files to %(dir)s (crawl %(id)s)",
+                    {"dir": self.directory, "id": self.crawl_id})
+
+    def close(self, spider: Any = None, reason: str | None = None) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        if self.writer is None:
+            return
+        try:
+            self.writer.close()
+        except Exception:
+            logger.exception("Closing the WARC writer failed")
+            self.stats.inc_value("warc/errors")
+        self._update_stats()
+
+    # -- writing -----------------------------------------------------------------------
+
+    def write_exchange(self, exchange: HttpExchange) -> Any:
+        if self.writer is None:
+            self.open()
+        location = self.writer.write_exchange(exchange)
+        self._update_stats()
+        return location
+
+    def write_metadata(self, url: str, fields: dict[str, object], *, refers_to: str,
+                       date: datetime | None) -> None:
+        if self.writer is None:
+            self.open()
+        writer = self.writer
+        record = build_metadata(url, fields, record_id=writer.new_record_id(),
+                                date=date or self.clock(), refers_to=refers_to,
+                                concurrent_to=[refers_to], warcinfo_id=writer.warcinfo_id)
+        writer.write_record(record)
+        self.stats.inc_value("warc/metadata")
+        self._update_stats()
+
+    def _update_stats(self) -> None:
+        writer = self.writer
+        self.stats.set_value("warc/records", writer.records_written)
+        self.stats.set_value("warc/bytes", writer.bytes_written)
+        self.stats.set_value("warc/files", len(writer.closed_files)
+                             + (1 if writer.current_path is not None else 0))
+
+    def fail(self, what: str, url: str, exc: BaseException) -> None:
+        """A write failed: count, log, and close the crawl cleanly (once)."""
+        self.stats.inc_value("warc/errors")
+        logger.error("WARC write failed for %(what)s of %(url)s: %(exc)s; stopping the crawl",
+                     {"what": what, "url": url, "exc": exc})
+        if self.failed:
+            return
+        self.failed = True
+        self.stop_crawl(FINISH_REASON_WRITE_ERROR)
+
+    def stop_crawl(self, reason: str) -> None:
+        """Close the spider cleanly (pending requests dropped, signals sent, files closed)."""
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # no crawl running (unit tests)
+            return
+        if engine is None or getattr(engine, "spider", None) is None:
+            return
+        d = deferred_from_coro(engine.close_spider_async(reason=reason))
+        d.addErrback(lambda f: logger.error("Closing the crawl failed: %s", f.value))
+
+
+def _headers_list(headers: Any) -> list[tuple[str, bytes]]:
+    """Scrapy Headers -> ordered (name, value) pairs, repeats kept (bytes verbatim)."""
+    out: list[tuple[str, bytes]] = []
+    for name, values in headers.items():
+        text = name.decode("latin-1") if isinstance(name, bytes) else str(name)
+        for value in values or [b""]:
+            out.append((text, value if isinstance(value, bytes) else str(value).encode()))
+    return out
+
+
+def exchange_from(request: Request, response: Response, fetched_at: datetime | None
+                  ) -> HttpExchange:
+    """The exchange as the client saw it: request as sent, response as received.
+
+    ``response.body`` below HttpCompressionMiddleware is the entity still content-encoded
+    (de-chunked by Twisted; ``archive.records`` renames Transfer-Encoding for that, and
+    adds the Host header Twisted adds).
+    """
+    reason = ""
+    try:  # Scrapy keeps no reason phrase; the standard one (H3's rule does the same)
+        reason = http.HTTPStatus(response.status).phrase
+    except ValueError:
+        pass
+    ip = getattr(response, "ip_address", None)
+    return HttpExchange(
+        url=request.url,
+        method=request.method,
+        request_headers=_headers_list(request.headers),
+        request_body=request.body or b"",
+        protocol=response.protocol or "HTTP/1.1",
+        status=response.status,
+        reason=reason,
+        response_headers=_headers_list(response.headers),
+        body=response.body,
+        ip_address=str(ip) if ip is not None else None,
+        fetched_at=fetched_at,
+    )
+
+
+class WarcCaptureMiddleware:
+    """Downloader middleware writing each exchange as WARC request + response records."""
+
+    def __init__(self, crawler: Crawler, session: WarcSession) -> None:
+        self.crawler = crawler
+        self.session = session
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
+        settings = crawler.settings
+        if not settings.get("ARCHIVE_DIR"):
+            raise NotConfigured("ARCHIVE_DIR is not set")
+        session = WarcSession.for_crawler(crawler)
+        if session is None:
+            raise NotConfigured("replaying from WARCs; set ARCHIVE_CAPTURE_REPLAY to capture")
+        return cls(crawler, session)
+
+    def process_request(self, request: Request) -> None:
+        request.meta[META_FETCH_START] = self.session.clock()
+        return None
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if self.session.failed:
+            raise IgnoreRequest(f"not archived (WARC writing failed): {request.url}")
+        if not request.url.startswith(("http://", "https://")):
+            return response
+        fetched_at = request.meta.get(META_FETCH_START) or self.session.clock()
+        if response.protocol is None:
+            self.stats.inc_value("warc/protocol_unknown")
+        try:
+            location = self.session.write_exchange(exchange_from(request, response, fetched_at))
+        except Exception as exc:
+            self.session.fail("exchange", request.url, exc)
+            raise IgnoreRequest(f"not archived (WARC write failed): {request.url}") from exc
+        self.stats.inc_value(f"warc/responses/status/{response.status}")
+        request.meta[META_PROVENANCE] = provenance_from_location(location)
+        request.meta[META_RECORD_ID] = location.record_id
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        # No response to archive; the failure is counted (a record of it is optional).
+        self.stats.inc_value(f"warc/exceptions/{type(exception).__name__}")
+        return None
+
+
+def _is_html(response: Response) -> bool:
+    ctype = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
+    return ctype in (b"text/html", b"application/xhtml+xml") or (
+        not ctype and isinstance(response, TextResponse))
+
+
+class WarcMetadataMiddleware:
+    """Spider middleware: a ``metadata`` record per archived HTML page, after the callback.
+
+    Outlinks are known only once the spider has parsed the page, hence a spider middleware
+    that wraps the callback output and writes when the output is exhausted.
+    """
+
+    def __init__(self, crawler: Crawler, session: WarcSession) -> None:
+        self.session = session
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcMetadataMiddleware:
+        if not crawler.settings.get("ARCHIVE_DIR"):
+            raise NotConfigured("ARCHIVE_DIR is not set")
+        session = WarcSession.for_crawler(crawler)
+        if session is None:
+            raise NotConfigured("WARC capture is off while replaying")
+        return cls(crawler, session)
+
+    async def process_spider_output(self, response: Response, result: AsyncIterator[Any]
+                                    ) -> AsyncIterator[Any]:
+        followed: list[str] = []
+        try:
+            async for obj in result:
+                if isinstance(obj, Request):
+                    followed.append(obj.url)
+                yield obj
+        finally:
+            self._write(response, followed)
+
+    def _write(self, response: Response, followed: list[str]) -> None:
+        record_id = response.meta.get(META_RECORD_ID)
+        if not record_id or self.session.failed or not _is_html(response):
+            return
+        outlinks = response.meta.get(META_OUTLINKS)
+        if outlinks is None:
+            outlinks = followed
+        links = list(dict.fromkeys(str(u) for u in outlinks))
+        fields: dict[str, object] = {"outlink": links}
+        start = response.meta.get(META_FETCH_START)
+        if isinstance(start, datetime):
+            fields["fetchTime"] = start.astimezone(UTC).isoformat(timespec="milliseconds"
+                                                                  ).replace("+00:00", "Z")
+        latency = response.meta.get("download_latency")
+        if latency is not None:
+            fields["fetchTimeMs"] = int(round(latency * 1000))
+        try:
+            self.session.write_metadata(response.url, fields, refers_to=record_id, date=start)
+        except Exception as exc:
+            self.session.fail("metadata", response.url, exc)
