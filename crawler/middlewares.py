@@ -57,7 +57,7 @@ from scrapy.utils.misc import load_object
 from archive.records import WARC_VERSION, HttpExchange, build_metadata
 from archive.writer import WarcWriter
 from crawler import __version__
-from crawler.items import Provenance
+from crawler.articles import provenance_from_location
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -117,22 +117,6 @@ def warcinfo_fields(*, crawl_id: str, user_agent: str, robots: str,
         "operator": operator,
         "http-header-user-agent": user_agent,
     }
-
-
-def provenance_from_location(location: Any) -> Provenance:
-    """``archive.writer.RecordLocation`` (or ``archive.reader.Capture``) -> Provenance."""
-    date = getattr(location, "date", None) or getattr(location, "fetched_at", None)
-    if isinstance(date, datetime):
-        date = date.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return Provenance(
-        warc_filename=Path(location.filename).name,
-        warc_offset=int(location.offset),
-        warc_length=int(location.length),
-        warc_record_id=location.record_id,
-        warc_payload_digest=location.payload_digest,
-        url=location.url,
-        fetched_at=date or "",
-    )
 
 
 class WarcSession:

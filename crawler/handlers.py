@@ -1,0 +1,158 @@
+"""``--replay-from``: a download handler that answers every request from existing WARCs.
+
+No network at all: each request is answered with the latest archived ``response`` record
+for its URL (status, headers and body exactly as stored, so HttpCompressionMiddleware
+decodes a gzip body as in the live crawl and RedirectMiddleware follows archived 301s).
+A URL that is not in the archive gets a synthetic 404, clearly marked (header
+``X-Newsarchive-Replay: miss``, response flag ``replay-miss``) and counted
+(``replay/miss``). robots.txt is replayed like any other URL (a miss means "allow all",
+as for a live 404).
+
+Each replayed response carries the :class:`crawler.items.Provenance` of the archived record
+in ``request.meta["newsarchive_warc"]``, so articles built from a replay point at the
+original archive. WARC capture is off while replaying unless ``ARCHIVE_CAPTURE_REPLAY``
+is true (see crawler.middlewares); with it on, provenance points at the new WARCs.
+
+The index is built in memory by one pass over the WARCs (URL -> file, offset, date of the
+latest capture); bodies are read back on demand with ``archive.reader.read_capture``.
+
+Settings read: ``NEWSARCHIVE_REPLAY_FROM`` (list of WARC files, or folders holding
+``warc/*.warc.gz`` or ``*.warc.gz``). :func:`replay_settings` gives the settings the crawl
+command applies for ``--replay-from``.
+
+Stats: ``replay/hit``, ``replay/miss``, ``replay/index/urls``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Request
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Headers, Response
+from scrapy.responsetypes import responsetypes
+
+from archive.reader import iter_captures, read_capture
+from archive.records import warc_target_uri
+from crawler.articles import find_warc_files, provenance_from_location
+from crawler.middlewares import META_PROVENANCE
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+MISS_HEADER = "X-Newsarchive-Replay"
+
+
+def replay_settings(paths: Iterable[str | os.PathLike[str]]) -> dict[str, Any]:
+    """Settings that make a crawl replay from ``paths`` (validated: raises on bad paths)."""
+    files = [str(p) for p in find_warc_files(paths)]
+    handler = "crawler.handlers.WarcReplayDownloadHandler"
+    return {
+        "NEWSARCHIVE_REPLAY_FROM": files,
+        "DOWNLOAD_HANDLERS": {"http": handler, "https": handler},
+        # nothing to be polite to: no delays, no throttling
+        "DOWNLOAD_DELAY": 0,
+        "AUTOTHROTTLE_ENABLED": False,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    path: Path
+    offset: int
+    fetched_at: datetime
+    order: int
+
+
+class ReplayIndex:
+    """URL -> location of its latest archived response (ties: the later in file order)."""
+
+    def __init__(self, files: Iterable[Path]) -> None:
+        self._latest: dict[str, _Entry] = {}
+        order = 0
+        for path in files:
+            for capture in iter_captures([path]):
+                entry = _Entry(path, capture.offset, capture.fetched_at, order)
+                order += 1
+                old = self._latest.get(capture.url)
+                if old is None or (entry.fetched_at, entry.order) >= (old.fetched_at, old.order):
+                    self._latest[capture.url] = entry
+
+    def __len__(self) -> int:
+        return len(self._latest)
+
+    def lookup(self, url: str) -> _Entry | None:
+        entry = self._latest.get(url)
+        if entry is None:
+            try:
+                entry = self._latest.get(warc_target_uri(url))
+            except Exception:  # an unusable URL is simply not archived
+                return None
+        return entry
+
+
+class WarcReplayDownloadHandler:
+    """Scrapy download handler (http/https) serving responses from WARC files."""
+
+    lazy = False
+
+    def __init__(self, crawler: Crawler) -> None:
+        paths = crawler.settings.getlist("NEWSARCHIVE_REPLAY_FROM")
+        if not paths:
+            raise NotConfigured("NEWSARCHIVE_REPLAY_FROM is not set")
+        self.crawler = crawler
+        self.stats = crawler.stats
+        files = find_warc_files(paths)
+        self.index = ReplayIndex(files)
+        self.stats.set_value("replay/index/urls", len(self.index))
+        logger.info("Replaying from %(n)d WARC file(s), %(urls)d archived URLs",
+                    {"n": len(files), "urls": len(self.index)})
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcReplayDownloadHandler:
+        return cls(crawler)
+
+    async def download_request(self, request: Request) -> Response:
+        entry = None
+        if request.method.upper() in ("GET", "HEAD"):
+            entry = self.index.lookup(request.url)
+        if entry is None:
+            return self._miss(request)
+        capture = read_capture(entry.path, entry.offset)
+        headers = Headers()
+        for name, value in capture.headers:
+            headers.appendlist(name, value)
+        body = b"" if request.method.upper() == "HEAD" else capture.body
+        cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
+        ip = None
+        if capture.ip_address:
+            try:
+                ip = ipaddress.ip_address(capture.ip_address)
+            except ValueError:
+                ip = None
+        request.meta[META_PROVENANCE] = provenance_from_location(capture)
+        self.stats.inc_value("replay/hit")
+        return cls(url=request.url, status=capture.status, headers=headers, body=body,
+                   flags=["replayed"], request=request, ip_address=ip,
+                   protocol=capture.protocol or None)
+
+    def _miss(self, request: Request) -> Response:
+        self.stats.inc_value("replay/miss")
+        logger.debug("Not in the archive: %(url)s", {"url": request.url})
+        body = f"newsarchive replay: {request.url} is not in the archive\n".encode()
+        headers = Headers({MISS_HEADER: "miss", "Content-Type": "text/plain; charset=utf-8",
+                           "Content-Length": str(len(body))})
+        return Response(url=request.url, status=404, headers=headers, body=body,
+                        flags=["replay-miss"], request=request)
+
+    async def close(self) -> None:
+        return None
