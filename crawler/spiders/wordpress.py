@@ -1,0 +1,533 @@
+"""The ``wordpress`` spider: discovers every page of a WordPress news site, hands posts on.
+
+Discovery, in order of preference: robots.txt ``Sitemap:`` lines and ``/wp-sitemap.xml``
+(Yoast ``sitemap_index.xml`` and news sitemaps, plain and ``.gz``, when robots.txt or an
+index names them), RSS/Atom feeds (``/feed/``, category and tag feeds), the links of the
+home page and of every listing with its ``/page/N/`` pagination, and, only when the site
+advertises it (``Link: <...wp-json/>; rel="https://api.w.org/"`` or the same ``<link>``)
+and nothing else listed posts, the REST API (``/wp-json/wp/v2/posts``).
+
+Everything fetched is archived by the capture middleware; the spider classifies each
+response (``crawler.pages.page_kind``) and yields one ``crawler.items.PostItem`` per post
+(all its pages, for multi-page posts, fetched in order with chained requests). Extraction
+happens in the article pipeline, off the reactor thread.
+
+What is fetched follows docs/ARCHITECTURE.md "Crawl policy" (``crawler.pages.classify_link``).
+Links are deduplicated by the spider before any ``Request`` is built: menus and sidebars
+repeat the same links on every page, and building a Request per link is most of what a
+naive Scrapy crawl spends its time on.
+
+Spider arguments (``-a``): ``url`` (base URL, required unless the profile has one),
+``site`` (profile name, default: by host, else ``generic``), ``since`` (ISO date:
+skip posts whose sitemap lastmod / feed date / URL date is older), ``max_pages``.
+
+Settings read: ``NEWSARCHIVE_SITE``, ``NEWSARCHIVE_SINCE``, ``NEWSARCHIVE_MAX_PAGES``
+(used when the argument is not given), ``NEWSARCHIVE_REQUISITES`` (fetch stylesheets,
+scripts, images; default True), ``NEWSARCHIVE_SRCSET`` ('all' | 'none': also fetch srcset
+candidates), ``NEWSARCHIVE_WPJSON`` ('auto' | 'always' | 'never'), ``ROBOTSTXT_OBEY``.
+
+Stats: ``newsarchive/pages/<kind>``, ``newsarchive/requests/<kind>``,
+``newsarchive/links/skipped/<reason>``, ``newsarchive/posts``,
+``newsarchive/posts/duplicate``, ``newsarchive/posts/multipage``,
+``newsarchive/posts/incomplete``, ``newsarchive/posts/before_since``,
+``newsarchive/since/skipped``, ``newsarchive/offsite/filtered``,
+``newsarchive/max_pages/reached``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import re
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.http import Request, Response, TextResponse
+from scrapy.utils.response import get_base_url
+
+from crawler import pages
+from crawler.errors import NewsarchiveError
+from crawler.items import PageCapture, PostItem, Provenance
+from crawler.pages import HeadInfo, LinkKind, PageKind
+from crawler.sites import SiteProfile, resolve_site
+
+META_PROVENANCE = "newsarchive_warc"      # set by crawler.middlewares.WarcCaptureMiddleware
+META_OUTLINKS = "newsarchive_outlinks"    # read by crawler.middlewares (metadata record)
+META_POST = "newsarchive_post"            # pages gathered so far of a multi-page post
+META_KIND = "newsarchive_kind"            # what the spider expects (stats, priorities)
+
+# Scheduler priorities: discovery documents first, then pages, then the rest of a
+# multi-page post as soon as its first page is in, requisites last.
+PRIORITY = {"robots": 100, "sitemap": 90, "feed": 80, "api": 70, "post-page": 60,
+            "page": 0, "requisite": -10}
+
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
+_LINK_HEADER_API = re.compile(r'<([^>]+)>\s*;\s*rel="?https://api\.w\.org/"?')
+_ROBOTS_SITEMAP = re.compile(r"^\s*sitemap\s*:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
+_LINKS_XPATH = (
+    "//a/@href | //area/@href | //link/@href | //script/@src | //img/@src"
+    " | //img/@srcset | //img/@data-src | //img/@data-lazy-src | //img/@data-srcset"
+    " | //source/@src | //source/@srcset | //iframe/@src | //video/@poster"
+    " | //input[@type='image']/@src | //embed/@src | //object/@data"
+)
+
+
+def parse_since(value: Any) -> dt.datetime | None:
+    """``--since`` value -> aware datetime (midnight UTC for a bare date)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime(value.year, value.month, value.day)
+    else:
+        try:
+            moment = dt.datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            raise NewsarchiveError(
+                f"bad --since date {value!r} (expected YYYY-MM-DD or ISO 8601)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def parse_date(value: str | None) -> dt.datetime | None:
+    """A sitemap (W3C), Atom (ISO 8601) or RSS (RFC 822) date -> aware datetime."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            moment = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _first_headers(response: Response) -> dict[str, str]:
+    return {k.decode("latin-1"): v[0].decode("latin-1")
+            for k, v in response.headers.items() if v}
+
+
+def _srcset_urls(value: str) -> list[str]:
+    out = []
+    for candidate in value.split(","):
+        part = candidate.strip().split()
+        if part:
+            out.append(part[0])
+    return out
+
+
+class WordPressSpider(scrapy.Spider):
+    name = "wordpress"
+
+    def __init__(self, url: str | None = None, site: str | None = None,
+                 since: str | None = None, max_pages: str | int | None = None,
+                 *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._args = {"url": url, "site": site, "since": since, "max_pages": max_pages}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WordPressSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider._configure(crawler.settings)
+        crawler.signals.connect(spider._response_received, signal=signals.response_received)
+        crawler.signals.connect(spider._request_scheduled, signal=signals.request_scheduled)
+        crawler.signals.connect(spider._idle, signal=signals.spider_idle)
+        return spider
+
+    # --- configuration ------------------------------------------------------------------
+    def _configure(self, settings: Any) -> None:
+        a = self._args
+        self.site: SiteProfile = resolve_site(a["url"], a["site"] or settings.get(
+            "NEWSARCHIVE_SITE"))
+        self.start_url = (a["url"] or self.site.base_url).strip()
+        # Scrapy's OffsiteMiddleware compares host names only (no port); it stays as a
+        # first line, and the spider checks the full netloc (host AND port) itself.
+        self.allowed_domains = self.site.hostnames()
+        self.since = parse_since(a["since"] or settings.get("NEWSARCHIVE_SINCE"))
+        max_pages = a["max_pages"] or settings.getint("NEWSARCHIVE_MAX_PAGES", 0)
+        try:
+            self.max_pages = int(max_pages or 0)
+        except ValueError:
+            raise NewsarchiveError(f"bad max_pages {max_pages!r}") from None
+        self.requisites = settings.getbool("NEWSARCHIVE_REQUISITES", True)
+        self.srcset = str(settings.get("NEWSARCHIVE_SRCSET", "all")).lower()
+        self.wpjson = str(settings.get("NEWSARCHIVE_WPJSON", "auto")).lower()
+        if self.wpjson not in ("auto", "always", "never"):
+            raise NewsarchiveError(
+                f"bad NEWSARCHIVE_WPJSON {self.wpjson!r} (valid: auto, always, never)")
+        self.obey_robots = settings.getbool("ROBOTSTXT_OBEY")
+        self.base_path = urlsplit(self.site.base_url).path or "/"
+        self.seen: set[str] = set()        # request_url() of every link decided on
+        self.raw_seen: set[str] = set()    # exact absolute hrefs already decided on
+        self.articles: set[str] = set()    # canonical URLs of posts handed on
+        self.page_budget_used = 0
+        self.api_root: str | None = None
+        self.api_started = False
+        self.posts_listed = 0              # post URLs that sitemaps/feeds named
+        self.robots_seen = False
+
+    # --- signals -------------------------------------------------------------------------
+    def _request_scheduled(self, request: Request, spider: Any = None) -> None:
+        """Off-site guard for every scheduled request, redirects included (a redirect's
+        target is scheduled like a new request): netloc, host AND port."""
+        if not self.site.on_site(request.url):
+            self.crawler.stats.inc_value("newsarchive/offsite/filtered")
+            self.logger.debug("Filtered off-site request %s", request.url)
+            raise IgnoreRequest(f"off-site: {request.url}")
+
+    def _response_received(self, response: Response, request: Request,
+                           spider: Any = None) -> None:
+        """robots.txt fetched by Scrapy's RobotsTxtMiddleware (not via the scheduler):
+        read its ``Sitemap:`` lines so robots.txt is fetched once, by the middleware."""
+        if (not request.meta.get("dont_obey_robotstxt")
+                or urlsplit(response.url).path != "/robots.txt"
+                or not self.site.on_site(response.url) or self.robots_seen):
+            return
+        self.robots_seen = True
+        self.seen.add(pages.request_url(response.url))
+        if response.status == 200:
+            for req in self._robots_requests(response):
+                self.crawler.engine.crawl(req)
+
+    def _idle(self, spider: Any = None) -> None:
+        """When everything else is done: the REST API, if the site advertised it and no
+        sitemap or feed listed any post."""
+        if self.api_started or not self.api_root or self.wpjson == "never":
+            return
+        if self.posts_listed and self.wpjson == "auto":
+            return
+        self.api_started = True
+        req = self._api_request(1)
+        if req is not None:
+            self.crawler.engine.crawl(req)
+            raise DontCloseSpider
+
+    # --- start ---------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        for req in self.start_requests_list():
+            yield req
+
+    def start_requests_list(self) -> list[Request]:
+        reqs: list[Request] = []
+        if not self.obey_robots:
+            # RobotsTxtMiddleware is off: fetch robots.txt ourselves for its sitemaps.
+            self.robots_seen = True
+            reqs += self._make(self.site.robots_url(), "robots")
+        for url in self.site.sitemap_urls():
+            reqs += self._make(url, "sitemap")
+        for url in self.site.feed_urls():
+            reqs += self._make(url, "feed")
+        for url in [self.start_url, *self.site.start_urls()]:
+            reqs += self._make(url, "page")
+        return reqs
+
+    # --- request making --------------------------------------------------------------------
+    def _make(self, url: str, kind: str, *, date: str | None = None,
+              meta: dict[str, Any] | None = None, force: bool = False,
+              errback: Any = None) -> list[Request]:
+        """[Request] for *url* unless already decided on / over budget / before --since."""
+        key = pages.request_url(url)
+        if not force:
+            if key in self.seen:
+                return []
+            self.seen.add(key)
+        if kind == "page" and self.since is not None:
+            moment = parse_date(date) or parse_date(pages.url_date(url))
+            if moment is not None and moment < self.since:
+                self.crawler.stats.inc_value("newsarchive/since/skipped")
+                return []
+        if kind in ("page", "post-page") and self.max_pages:
+            if self.page_budget_used >= self.max_pages:
+                self.crawler.stats.inc_value("newsarchive/max_pages/reached")
+                return []
+            self.page_budget_used += 1
+        self.crawler.stats.inc_value(f"newsarchive/requests/{kind}")
+        callback = self.parse_requisite if kind == "requisite" else self.parse
+        m = {META_KIND: kind}
+        if meta:
+            m.update(meta)
+        return [Request(key, callback=callback, errback=errback, priority=PRIORITY[kind],
+                        meta=m, dont_filter=force)]
+
+    def _api_request(self, page: int) -> Request | None:
+        if not self.api_root:
+            return None
+        url = urljoin(self.api_root, f"wp/v2/posts?per_page=100&page={page}")
+        reqs = self._make(url, "api", meta={"newsarchive_api_page": page})
+        return reqs[0] if reqs else None
+
+    # --- callbacks -----------------------------------------------------------------------
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        self.seen.add(pages.request_url(response.url))  # after redirects
+        content_type = response.headers.get(b"Content-Type")
+        ctype = content_type.decode("latin-1") if content_type else None
+        info: HeadInfo | None = None
+        if isinstance(response, TextResponse) and "html" in pages.media_type(ctype):
+            info = pages.head_info(response.text)
+        kind = pages.page_kind(response.url, ctype, response.body, info)
+        self.crawler.stats.inc_value(f"newsarchive/pages/{kind}")
+        self._note_api(response, info)
+        if kind is PageKind.SITEMAP:
+            yield from self._sitemap(response)
+        elif kind is PageKind.FEED:
+            yield from self._feed(response)
+        elif kind is PageKind.ROBOTS:
+            yield from self._robots_requests(response)
+        elif kind is PageKind.API:
+            yield from self._api(response)
+        elif info is not None:
+            yield from self._html(response, info, kind)
+        elif pages.media_type(ctype) == "text/css":
+            yield from self.parse_requisite(response)
+
+    def parse_requisite(self, response: Response, **kwargs: Any) -> Iterator[Request]:
+        """Stylesheets: their fonts, background images and @imports are requisites too."""
+        ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+        if pages.media_type(ctype) != "text/css" or not isinstance(response, TextResponse):
+            return
+        links = [u for pair in _CSS_URL.findall(response.text) for u in pair if u]
+        yield from self._links(response.url, [(u, "css") for u in links], response)
+
+    # --- discovery documents --------------------------------------------------------------
+    def _robots_requests(self, response: Response) -> list[Request]:
+        text = response.body.decode("utf-8", "replace")
+        reqs: list[Request] = []
+        for url in _ROBOTS_SITEMAP.findall(text):
+            absolute = urljoin(response.url, url)
+            if self.site.on_site(absolute):
+                reqs += self._make(absolute, "sitemap")
+        return reqs
+
+    def _sitemap(self, response: Response) -> Iterator[Request]:
+        kind, entries = pages.parse_sitemap(response.body)
+        for entry in entries:
+            url = urljoin(response.url, entry.url)
+            if not self.site.on_site(url):
+                self.crawler.stats.inc_value("newsarchive/links/skipped/offsite")
+                continue
+            if kind == "index":
+                moment = parse_date(entry.date)
+                if self.since is not None and moment is not None and moment < self.since:
+                    # A child sitemap last modified before --since lists nothing newer.
+                    self.crawler.stats.inc_value("newsarchive/since/skipped")
+                    continue
+                yield from self._make(url, "sitemap")
+            else:
+                yield from self._listed(url, entry.date, response)
+
+    def _feed(self, response: Response) -> Iterator[Request]:
+        for entry in pages.parse_feed(response.body):
+            yield from self._listed(urljoin(response.url, entry.url), entry.date, response)
+
+    def _listed(self, url: str, date: str | None, response: Response) -> list[Request]:
+        """A URL that a sitemap, feed or the API names: usually a post."""
+        link_kind, reason = pages.classify_link(
+            url, self.site.on_site, base_path=self.base_path,
+            allowed_page=self.site.allowed_page)
+        if link_kind is LinkKind.SKIP:
+            self.crawler.stats.inc_value(f"newsarchive/links/skipped/{reason}")
+            return []
+        self.posts_listed += 1
+        kind = "requisite" if link_kind is LinkKind.REQUISITE else (
+            "feed" if link_kind is LinkKind.FEED else (
+                "sitemap" if link_kind is LinkKind.SITEMAP else "page"))
+        if kind == "requisite" and not self.requisites:
+            return []
+        return self._make(url, kind, date=date)
+
+    def _note_api(self, response: Response, info: HeadInfo | None) -> None:
+        if self.api_root or self.wpjson == "never":
+            return
+        root = None
+        for value in response.headers.getlist(b"Link"):
+            m = _LINK_HEADER_API.search(value.decode("latin-1"))
+            if m:
+                root = m.group(1)
+                break
+        if root is None and info is not None and info.api_root:
+            root = info.api_root
+        if root:
+            absolute = urljoin(response.url, root)
+            if self.site.on_site(absolute):
+                self.api_root = absolute if absolute.endswith("/") else absolute + "/"
+                if self.wpjson == "always" and not self.api_started:
+                    self.api_started = True
+                    req = self._api_request(1)
+                    if req is not None:
+                        self.crawler.engine.crawl(req)
+
+    def _api(self, response: Response) -> Iterator[Request]:
+        entries = pages.parse_wp_posts(response.body)
+        for entry in entries:
+            yield from self._listed(urljoin(response.url, entry.url), entry.date, response)
+        page = response.meta.get("newsarchive_api_page")
+        if page and entries:
+            total = response.headers.get(b"X-WP-TotalPages")
+            more = int(total) > page if total and total.isdigit() else len(entries) >= 100
+            if more:
+                req = self._api_request(page + 1)
+                if req is not None:
+                    yield req
+
+    # --- HTML pages ---------------------------------------------------------------------
+    def _html(self, response: TextResponse, info: HeadInfo, kind: PageKind) -> Iterator[Any]:
+        root = response.selector.root
+        post_meta = response.meta.get(META_POST)
+        yield from self._page_links(response, info, root, kind)
+        if post_meta is not None:
+            yield from self._post_continued(response, post_meta)
+        elif kind is PageKind.POST:
+            yield from self._post(response, info, root)
+
+    def _page_links(self, response: TextResponse, info: HeadInfo, root: Any,
+                    kind: PageKind) -> Iterator[Request]:
+        found: list[tuple[str, str]] = []
+        for value in root.xpath(_LINKS_XPATH) if root is not None else ():
+            parent = value.getparent()
+            tag = parent.tag if isinstance(parent.tag, str) else ""
+            tag = tag.lower()
+            attr = value.attrname
+            if tag == "a" or tag == "area":
+                found.append((value, "a"))
+            elif tag == "link":
+                rels = (parent.get("rel") or "").lower().split()
+                if "stylesheet" in rels:
+                    found.append((value, "stylesheet"))
+                elif "icon" in rels or "apple-touch-icon" in rels:
+                    found.append((value, "icon"))
+                elif "alternate" in rels and pages.media_type(
+                        parent.get("type")) in ("application/rss+xml", "application/atom+xml"):
+                    found.append((value, "alternate"))
+                elif rels and rels[0] in ("amphtml", "next", "prev", "canonical"):
+                    found.append((value, "a"))
+                # preconnect, dns-prefetch, shortlink, EditURI, api.w.org, oEmbed: not
+                # links a reader follows; the API is handled apart.
+            elif tag in ("script", "img", "source", "embed", "object", "input"):
+                if attr.endswith("srcset"):
+                    if self.srcset == "all":
+                        found.extend((u, "img") for u in _srcset_urls(value))
+                else:
+                    found.append((value, "img" if tag != "script" else "script"))
+            elif tag == "video":
+                found.append((value, "poster"))
+            elif tag == "iframe":
+                found.append((value, "iframe"))
+        yield from self._links(response.url, found, response, info=info, kind=kind)
+
+    def _links(self, page_url: str, found: Iterable[tuple[str, str]], response: Response,
+               *, info: HeadInfo | None = None, kind: PageKind | None = None
+               ) -> Iterator[Request]:
+        base = page_url
+        if info is not None and info.base:
+            base = get_base_url(response)
+        outlinks: list[str] = []
+        stats = self.crawler.stats
+        from_listing = kind is PageKind.LISTING
+        for href, tag in found:
+            href = href.strip()
+            if not href or href.startswith("#"):
+                continue
+            absolute = href if href.startswith(("http://", "https://")) else urljoin(base, href)
+            absolute = absolute.split("#", 1)[0]
+            outlinks.append(absolute)
+            if absolute in self.raw_seen:
+                continue
+            link_kind, reason = pages.classify_link(
+                absolute, self.site.on_site, tag=tag, base_path=self.base_path,
+                allowed_page=self.site.allowed_page, from_listing=from_listing)
+            if link_kind is LinkKind.SKIP:
+                stats.inc_value(f"newsarchive/links/skipped/{reason}")
+                if reason != "comment-feed":  # the same URL may be a listing's feed
+                    self.raw_seen.add(absolute)
+                continue
+            self.raw_seen.add(absolute)
+            if link_kind is LinkKind.REQUISITE:
+                if self.requisites:
+                    yield from self._make(absolute, "requisite")
+            elif link_kind is LinkKind.FEED:
+                yield from self._make(absolute, "feed")
+            elif link_kind is LinkKind.SITEMAP:
+                yield from self._make(absolute, "sitemap")
+            else:
+                yield from self._make(absolute, "page")
+        response.meta[META_OUTLINKS] = list(dict.fromkeys(outlinks))
+
+    # --- posts --------------------------------------------------------------------------
+    def _capture(self, response: Response) -> PageCapture:
+        prov = response.meta.get(META_PROVENANCE)
+        return PageCapture(url=response.url, body=response.body,
+                           headers=_first_headers(response),
+                           provenance=prov if isinstance(prov, Provenance) else None)
+
+    def _post(self, response: TextResponse, info: HeadInfo, root: Any) -> Iterator[Any]:
+        number = pages.post_page_number(response.url, info.body_classes)
+        if number > 1:
+            # Page N of a post reached by a link of its own: archived; the article is
+            # made from page 1 (requested here if nothing has asked for it yet).
+            first = re.sub(r"/\d{1,3}/?$", "/", urlsplit(response.url).path)
+            yield from self._make(urljoin(response.url, first), "page")
+            return
+        canonical = pages.canonical_url(response.url, info)
+        if canonical in self.articles:
+            self.crawler.stats.inc_value("newsarchive/posts/duplicate")
+            return
+        if self.since is not None:
+            moment = parse_date(info.modified_time) or parse_date(info.published_time)
+            if moment is not None and moment < self.since:
+                self.crawler.stats.inc_value("newsarchive/posts/before_since")
+                return
+        self.articles.add(canonical)
+        capture = self._capture(response)
+        rest = pages.post_page_urls(response.url, root)
+        if not rest:
+            self.crawler.stats.inc_value("newsarchive/posts")
+            yield PostItem(url=response.url, pages=(capture,))
+            return
+        self.crawler.stats.inc_value("newsarchive/posts/multipage")
+        for url in rest:
+            key = pages.request_url(url)
+            self.seen.add(key)
+            self.raw_seen.add(url)
+        yield from self._chain(response.url, [capture], rest)
+
+    def _chain(self, first_url: str, gathered: list[PageCapture],
+               rest: list[str]) -> Iterator[Any]:
+        state = {"url": first_url, "pages": gathered, "rest": rest[1:]}
+        reqs = self._make(rest[0], "post-page", force=True, meta={META_POST: state},
+                          errback=self._post_page_failed)
+        if not reqs:  # over --max-pages: the article is what we have
+            self.crawler.stats.inc_value("newsarchive/posts/incomplete")
+            self.crawler.stats.inc_value("newsarchive/posts")
+            yield PostItem(url=first_url, pages=tuple(gathered))
+            return
+        yield reqs[0]
+
+    def _post_continued(self, response: TextResponse, state: dict[str, Any]) -> Iterator[Any]:
+        gathered = [*state["pages"], self._capture(response)]
+        if state["rest"]:
+            yield from self._chain(state["url"], gathered, state["rest"])
+            return
+        self.crawler.stats.inc_value("newsarchive/posts")
+        yield PostItem(url=state["url"], pages=tuple(gathered))
+
+    def _post_page_failed(self, failure: Any) -> Iterator[Any]:
+        """A later page of a post failed (404, timeout): the article is made of the pages
+        that arrived, and the gap is counted."""
+        request = getattr(failure, "request", None) or getattr(
+            getattr(failure, "value", None), "response", None)
+        state = None
+        if request is not None and hasattr(request, "meta"):
+            state = request.meta.get(META_POST)
+        if state is None:
+            return
+        self.logger.warning("Page of a multi-page post failed: %(url)s (%(error)s)",
+                            {"url": request.url, "error": failure.getErrorMessage()})
+        self.crawler.stats.inc_value("newsarchive/posts/incomplete")
+        self.crawler.stats.inc_value("newsarchive/posts")
+        yield PostItem(url=state["url"], pages=tuple(state["pages"]))
