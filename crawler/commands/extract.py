@@ -1,0 +1,106 @@
+"""``newsarchive extract DIR_OR_WARCS... --out FILE``: rebuild articles.jsonl from WARCs.
+
+Argument parsing and wiring only: posts come from
+:func:`crawler.articles.iter_posts_from_warcs`, each is built by
+:func:`crawler.articles.extract_post` (in ``--workers`` processes when > 1) and written by
+:class:`crawler.articles.ArticleJsonl`. No network. The output is written to
+``FILE.partial`` and renamed over FILE only when complete, so an existing FILE is never
+left damaged. The summary goes to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from crawler.articles import (
+    ArticleJsonl,
+    extract_post,
+    find_warc_files,
+    iter_posts_from_warcs,
+)
+from crawler.errors import NewsarchiveError
+from crawler.items import Article, PostItem
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "extract", help="(re-)extract articles from WARC files, no network",
+        description="Rebuild articles.jsonl from archived pages: every post found in the "
+                    "WARCs (latest 200 HTML capture per URL, multi-page posts joined) is "
+                    "extracted with the current extractor, one line per canonical URL.")
+    p.add_argument("paths", nargs="+", type=Path, metavar="DIR_OR_WARC",
+                   help="crawl folder(s) (their warc/*.warc.gz) or WARC files")
+    p.add_argument("--out", required=True, type=Path, help="articles.jsonl to write")
+    p.add_argument("--workers", type=int, default=1,
+                   help="extraction processes (default 1: in this process)")
+    p.set_defaults(func=run)
+
+
+def _results(posts: Iterator[PostItem], workers: int
+             ) -> Iterator[tuple[PostItem, tuple[Article | None, list[str], str | None]]]:
+    if workers <= 1:
+        for post in posts:
+            yield post, extract_post(post)
+        return
+    ctx = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        # bounded look-ahead: at most 4 posts per worker in flight
+        pending: list[tuple[PostItem, object]] = []
+        for post in posts:
+            pending.append((post, pool.submit(extract_post, post)))
+            if len(pending) >= 4 * workers:
+                done_post, future = pending.pop(0)
+                yield done_post, future.result()  # type: ignore[attr-defined]
+        for done_post, future in pending:
+            yield done_post, future.result()  # type: ignore[attr-defined]
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.workers < 1:
+        raise NewsarchiveError(f"--workers must be at least 1, got {args.workers}")
+    files = find_warc_files(args.paths)  # bad paths: one line, before anything is written
+    out: Path = args.out
+    if out.is_dir():
+        raise NewsarchiveError(f"--out {out} is a folder; give a file name (articles.jsonl)")
+    partial = out.with_name(out.name + ".partial")
+    started = time.monotonic()
+    counts: Counter[str] = Counter()
+    try:
+        partial.unlink(missing_ok=True)
+        with ArticleJsonl(partial) as writer:
+            for post, (article, flags, error) in _results(iter_posts_from_warcs(files),
+                                                           args.workers):
+                counts["posts"] += 1
+                if error is not None:
+                    counts["failed"] += 1
+                    print(f"extraction failed: {post.url}: {error}", file=sys.stderr)
+                    continue
+                if article is None:
+                    counts["empty"] += 1
+                    continue
+                if not writer.write(article):
+                    counts["duplicate"] += 1
+                    continue
+                counts["written"] += 1
+                for flag in flags:
+                    counts[f"quality/{flag}"] += 1
+        os.replace(partial, out)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    elapsed = time.monotonic() - started
+    print(f"{counts['written']} articles -> {out} ({counts['posts']} posts in {len(files)} "
+          f"WARC file(s); {counts['duplicate']} duplicates, {counts['empty']} empty, "
+          f"{counts['failed']} failed; {elapsed:.1f} s)")
+    flags = sorted(k for k in counts if k.startswith("quality/"))
+    if flags:
+        print("quality flags: " + ", ".join(f"{k[8:]} {counts[k]}" for k in flags))
+    return 1 if counts["failed"] else 0
