@@ -37,6 +37,9 @@ LOG_LEVEL = "INFO"
 # with the body exactly as it came over the wire.
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.WarcCaptureMiddleware": 950,
+    # RetryMiddleware + Retry-After on 429/503 (Scrapy's does not wait): crawler.retry.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry.RetryAfterMiddleware": 550,
 }
 
 # --- Item pipelines ------------------------------------------------------------------
@@ -64,3 +67,14 @@ SPIDER_MIDDLEWARES = {
 EXTRACT_WORKERS = 1              # processes extracting off the reactor thread
 EXTRACT_MP_CONTEXT = "forkserver"  # how workers start: forkserver, spawn or fork
 NEWSARCHIVE_ARTICLES = None      # articles.jsonl path; default ARCHIVE_DIR/articles.jsonl
+
+# --- Crawl (crawler.spiders.wordpress, crawler.retry, crawler.commands.crawl) ---------
+NEWSARCHIVE_SITE = None          # site profile name (crawler.sites.PROFILES); None: by host
+NEWSARCHIVE_SINCE = None         # ISO date: skip posts older than this (incremental crawls)
+NEWSARCHIVE_MAX_PAGES = 0        # stop scheduling pages after this many (0: no limit)
+NEWSARCHIVE_REQUISITES = True    # fetch same-host stylesheets, scripts, images, fonts
+NEWSARCHIVE_SRCSET = "all"       # 'all': every srcset candidate is a requisite; 'none'
+NEWSARCHIVE_WPJSON = "auto"      # REST API: 'auto' (advertised and nothing else lists posts),
+                                 # 'always' (advertised), 'never'
+NEWSARCHIVE_RETRY_AFTER_MAX = 300  # longest Retry-After (s) waited for; longer: give up
+NEWSARCHIVE_PROGRESS_INTERVAL = 0  # seconds between progress lines of `newsarchive crawl`
