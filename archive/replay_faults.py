@@ -73,6 +73,9 @@ class Fault:
                 raise ArchiveError(f"{where}: fault 'retry_after' must be seconds or an "
                                    f"HTTP date, got {retry_after!r}")
             retry_after = str(retry_after)
+            if not retry_after.isascii() or "\r" in retry_after or "\n" in retry_after:
+                raise ArchiveError(f"{where}: fault 'retry_after' must be one line of ASCII, "
+                                   f"got {retry_after!r}")
         times = obj.get("times")
         if times is not None and (not isinstance(times, int) or isinstance(times, bool)
                                   or times < 1):

@@ -94,6 +94,14 @@ def decode_path(path: str) -> str | None:
         return None
 
 
+def _header_safe(value: str) -> bool:
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return "\r" not in value and "\n" not in value
+
+
 class Routes:
     """``routes.json``, validated; every error names the file and the bad key."""
 
@@ -132,6 +140,11 @@ class Routes:
                 isinstance(v, dict) and all(isinstance(x, str) for x in v.values())
                 for v in headers.values()):
             raise ArchiveError(f"{where}: 'headers' must map path to {{header: value}}")
+        for path, fields in headers.items():
+            for name, value in fields.items():
+                if not _header_safe(name) or not name or ":" in name or not _header_safe(value):
+                    raise ArchiveError(f"{where}: header {name!r} of {path!r} must be "
+                                       f"Latin-1 text without line breaks")
         self.headers: dict[str, dict[str, str]] = {unquote(k): v for k, v in headers.items()}
         self.not_found: str | None = data.get("not_found")
         if self.not_found is not None and not isinstance(self.not_found, str):

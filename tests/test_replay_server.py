@@ -567,6 +567,7 @@ def test_fault_delay(site_dir: Path) -> None:
     ('{"match": "/a", "mode": "status", "status": 99}', "HTTP status"),
     ('{"match": "/a", "mode": "status", "times": 0}', "positive integer"),
     ('{"match": "/a", "mode": "status", "per": "host"}', "'path' or 'rule'"),
+    ('{"match": "/a", "mode": "status", "retry_after": "1\\r\\nX: y"}', "one line"),
     ('[1]', "JSON object"),
     ('{match}', "not a JSON object"),
 ])
@@ -605,6 +606,8 @@ def test_cli_serves_and_exits_cleanly_on_sigterm(site_dir: Path) -> None:
      "redirect '/a'"),
     (lambda p: (p / "routes.json").write_text('{"faults": [{"match": "/"}]}') and p,
      "faults[0]"),
+    (lambda p: (p / "routes.json").write_text('{"headers": {"/": {"X-A": "a\\r\\nB: c"}}}')
+     and p, "without line breaks"),
 ])
 def test_bad_dir_is_one_line_and_exit_2(tmp_path: Path, make, message: str,
                                         capsys: pytest.CaptureFixture[str]) -> None:
