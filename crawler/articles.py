@@ -241,13 +241,15 @@ def _page_capture(capture: Any) -> PageCapture:
                        provenance=provenance_from_location(capture))
 
 
-def iter_posts_from_warcs(paths: Iterable[str | os.PathLike[str]]) -> Iterator[PostItem]:
+def iter_posts_from_warcs(paths: Iterable[str | os.PathLike[str]],
+                          stats: dict[str, int] | None = None) -> Iterator[PostItem]:
     """Posts (with all their pages) found in WARC files or crawl folders, no network.
 
     The latest 200 HTML capture per URL is classified with ``crawler.pages`` exactly as
     the spider does; each post's first page is followed by the pages its ``.page-links``
-    name (through archived redirects). Posts whose URL already is their canonical URL come
-    first, so deduplication by canonical URL keeps that copy.
+    name (through archived redirects). One post per canonical URL (``crawler.pages``), as
+    the spider does; a post whose URL is its canonical URL is preferred to other copies.
+    ``stats`` (optional) counts ``duplicate`` posts left out.
     """
     from archive.reader import iter_captures
     from crawler import pages as pg
@@ -295,7 +297,14 @@ def iter_posts_from_warcs(paths: Iterable[str | os.PathLike[str]]) -> Iterator[P
         not_canonical = int(pg.canonical_url(url, info) != pg.normalize_url(url))
         posts.append((not_canonical, order, url, html))
     posts.sort(key=lambda p: (p[0], p[1]))
+    yielded: set[str] = set()
     for _, _, url, html in posts:
+        canonical = pg.canonical_url(url, html)
+        if canonical in yielded:  # as the spider does: one post per canonical URL
+            if stats is not None:
+                stats["duplicate"] = stats.get("duplicate", 0) + 1
+            continue
+        yielded.add(canonical)
         pages = [_page_capture(latest[url])]
         for page_url in pg.post_page_urls(url, html):
             capture = resolve(page_url)
@@ -317,7 +326,7 @@ def rebuild_from_warcs(paths: Iterable[str | os.PathLike[str]],
     """
     counts = stats if stats is not None else {}
     seen: set[str] = set()
-    for post in iter_posts_from_warcs(paths):
+    for post in iter_posts_from_warcs(paths, counts):
         counts["posts"] = counts.get("posts", 0) + 1
         article, _flags, error = extract_post(post)
         if error is not None:
