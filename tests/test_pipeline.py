@@ -30,7 +30,7 @@ def html(title: str, canonical: str, published: str = "2024-04-30T08:00:00+07:00
             f'<meta property="article:published_time" content="{published}"></head>'
             '<body class="single single-post postid-7"><article><h1 class="entry-title">'
             f'{title}</h1><div class="entry-content">{ps}</div></article></body></html>'
-            ).encode("utf-8")
+            ).encode()
 
 
 def post(url: str, body: bytes) -> PostItem:
