@@ -16,6 +16,7 @@ import gzip
 import hashlib
 import json
 import os
+import stat
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -185,7 +186,9 @@ class FixtureSite:
                 raise ArchiveError(f"{routes_path}: not valid JSON ({exc})") from None
         self.routes = Routes(data, str(routes_path))
         self.faults = FaultBook([*self.routes.faults, *faults])
-        self._hidden: set[Path] = {routes_path, self.directory / "gold"}
+        self._root_str = str(self.root)
+        self._root_prefix = self._root_str.rstrip(os.sep) + os.sep
+        self._hidden: set[str] = {str(routes_path), str(self.directory / "gold")}
         self._not_found_file: Path | None = None
         if self.routes.not_found:
             nf = (self.root / self.routes.not_found).resolve()
@@ -193,7 +196,7 @@ class FixtureSite:
                 raise ArchiveError(f"{routes_path}: 'not_found' file {self.routes.not_found!r} "
                                    f"is not a file inside {self.root}")
             self._not_found_file = nf
-            self._hidden.add(nf)
+            self._hidden.add(str(nf))
         self.cache_bytes = cache_bytes
         self._cache: OrderedDict[str, Answer] = OrderedDict()
         self._cached = 0
@@ -287,25 +290,32 @@ class FixtureSite:
             segments.pop()
         if any(s in ("", ".", "..") for s in segments):
             return None  # traversal, or '//' that a static host would not merge
-        candidate = self.root.joinpath(*segments)
+        # os.path on strings, not pathlib: this runs on every cache miss and pathlib's
+        # resolve()/is_relative_to() cost more than reading and gzipping the page.
+        real = os.path.realpath(os.path.join(self._root_str, *segments))
+        if not self._allowed(real):
+            return None
         try:
-            real = candidate.resolve(strict=True)
-        except (OSError, RuntimeError):
+            mode = os.stat(real).st_mode
+        except OSError:
             return None
-        if not real.is_relative_to(self.root) or real in self._hidden \
-                or any(real.is_relative_to(h) for h in self._hidden):
-            return None
-        if real.is_dir():
+        if stat.S_ISDIR(mode):
             if not trailing and segments:
                 return path + "/"
             for name in INDEX_FILES:
-                index = real / name
-                if index.is_file() and index.resolve().is_relative_to(self.root):
-                    return index.resolve()
+                index = os.path.realpath(os.path.join(real, name))
+                if os.path.isfile(index) and self._allowed(index):
+                    return Path(index)
             return None
-        if trailing or not real.is_file():
+        if trailing or not stat.S_ISREG(mode):
             return None
-        return real
+        return Path(real)
+
+    def _allowed(self, real: str) -> bool:
+        """Inside the document root and not hidden (routes.json, gold/, the 404 file)."""
+        if not (real == self._root_str or real.startswith(self._root_prefix)):
+            return False
+        return not any(real == h or real.startswith(h + os.sep) for h in self._hidden)
 
     def _file_answer(self, path: str, file: Path) -> Answer:
         body = file.read_bytes()
