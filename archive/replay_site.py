@@ -29,6 +29,8 @@ from archive.replay_faults import Fault, FaultBook
 
 INDEX_FILES = ("index.html", "index.xml", "index.htm")
 DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
+_FRAMING_HEADERS = {"content-length", "transfer-encoding", "connection", "keep-alive",
+                    "date", "server", "etag", "last-modified", "vary"}
 _ROUTE_KEYS = {"origin", "redirects", "headers", "not_found", "last_modified", "faults"}
 _DEFAULT_404 = (b"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404</title>"
                 b"</head><body><h1>404 Not Found</h1></body></html>\n")
@@ -143,6 +145,10 @@ class Routes:
             raise ArchiveError(f"{where}: 'headers' must map path to {{header: value}}")
         for path, fields in headers.items():
             for name, value in fields.items():
+                if name.lower() in _FRAMING_HEADERS:
+                    raise ArchiveError(f"{where}: header {name!r} of {path!r} is set by the "
+                                       f"server; 'headers' may not override "
+                                       f"{', '.join(sorted(_FRAMING_HEADERS))}")
                 if not _header_safe(name) or not name or ":" in name or not _header_safe(value):
                     raise ArchiveError(f"{where}: header {name!r} of {path!r} must be "
                                        f"Latin-1 text without line breaks")
@@ -324,7 +330,9 @@ class FixtureSite:
         for key in list(extra):
             if key.lower() == "content-type":
                 ctype = extra.pop(key)
-        compressible = httputil.is_compressible(ctype)
+        # A file stored already encoded (routes.json says Content-Encoding) is sent as is.
+        encoded = any(k.lower() == "content-encoding" for k in extra)
+        compressible = httputil.is_compressible(ctype) and not encoded
         if compressible:
             body = self.rewrite(body)
         last_modified = self.routes.last_modified

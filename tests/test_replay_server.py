@@ -203,6 +203,19 @@ def test_binary_file_bytes_untouched(base: str) -> None:
     assert body == IMAGE_BYTES
 
 
+def test_file_stored_gzipped_is_sent_as_is(tmp_path: Path) -> None:
+    (tmp_path / "site").mkdir()
+    packed = gzip.compress(f"<urlset><loc>{ORIGIN}/</loc></urlset>".encode(), mtime=0)
+    (tmp_path / "site" / "sitemap.xml").write_bytes(packed)
+    (tmp_path / "routes.json").write_text(json.dumps({
+        "origin": ORIGIN, "headers": {"/sitemap.xml": {"Content-Encoding": "gzip"}}}))
+    with serve_in_thread(FixtureSite(tmp_path)) as server:
+        resp, body = fetch(server.base_url, "/sitemap.xml", headers={"Accept-Encoding": "gzip"})
+    assert resp.getheader("Content-Encoding") == "gzip"
+    assert resp.getheader("Content-Type") == "application/xml; charset=UTF-8"
+    assert body == packed   # not rewritten (it is compressed) and not gzipped twice
+
+
 def test_feed_is_rss_with_route_headers(base: str) -> None:
     resp, _ = fetch(base, "/feed/")
     assert resp.getheader("Content-Type") == "application/rss+xml; charset=UTF-8"
@@ -608,6 +621,8 @@ def test_cli_serves_and_exits_cleanly_on_sigterm(site_dir: Path) -> None:
      "faults[0]"),
     (lambda p: (p / "routes.json").write_text('{"headers": {"/": {"X-A": "a\\r\\nB: c"}}}')
      and p, "without line breaks"),
+    (lambda p: (p / "routes.json").write_text('{"headers": {"/": {"content-length": "5"}}}')
+     and p, "set by the server"),
 ])
 def test_bad_dir_is_one_line_and_exit_2(tmp_path: Path, make, message: str,
                                         capsys: pytest.CaptureFixture[str]) -> None:
