@@ -379,11 +379,17 @@ class WordPressSpider(scrapy.Spider):
     def _html(self, response: TextResponse, info: HeadInfo, kind: PageKind) -> Iterator[Any]:
         root = response.selector.root
         post_meta = response.meta.get(META_POST)
-        yield from self._page_links(response, info, root, kind)
         if post_meta is not None:
+            yield from self._page_links(response, info, root, kind)
             yield from self._post_continued(response, post_meta)
-        elif kind is PageKind.POST:
-            yield from self._post(response, info, root)
+            return
+        post_items: list[Any] = []
+        if kind is PageKind.POST:
+            # First: the post's own later pages are claimed by the chain before its links
+            # are followed, so they are fetched once, in order.
+            post_items = list(self._post(response, info, root))
+        yield from self._page_links(response, info, root, kind)
+        yield from post_items
 
     def _page_links(self, response: TextResponse, info: HeadInfo, root: Any,
                     kind: PageKind) -> Iterator[Request]:

@@ -1,0 +1,347 @@
+"""``newsarchive crawl URL --out DIR``: crawl a WordPress news site into WARC + articles.
+
+Runs the ``wordpress`` spider in-process (Scrapy's CrawlerProcess: one crawl per
+process, the Twisted reactor cannot restart). Writes ``DIR/warc/*.warc.gz`` (capture
+middleware), ``DIR/articles.jsonl`` (article pipeline) and, at the end, ``DIR/index.cdxj``
+(``archive.index``), then prints a one-screen summary built from the crawl's stats.
+Progress lines go to stderr every ``--progress`` seconds.
+
+``--replay-from DIR_OR_WARCS`` answers every request from existing WARCs (no network;
+``crawler.handlers.WarcReplayDownloadHandler``).
+
+Settings set: ``ARCHIVE_DIR``, ``NEWSARCHIVE_ARTICLES``, ``NEWSARCHIVE_SITE``,
+``NEWSARCHIVE_SINCE``, ``NEWSARCHIVE_MAX_PAGES``, ``CONCURRENT_REQUESTS(_PER_DOMAIN)``,
+``DOWNLOAD_DELAY``, ``AUTOTHROTTLE_*``, ``EXTRACT_WORKERS``, ``USER_AGENT`` (with
+``--contact``), ``NEWSARCHIVE_PROGRESS_INTERVAL``, ``LOG_LEVEL``, the replay settings,
+and any ``-s KEY=VALUE``. The progress extension reads ``NEWSARCHIVE_PROGRESS_INTERVAL``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from crawler.errors import NewsarchiveError
+
+# --- progress -------------------------------------------------------------------------
+
+
+class CrawlProgress:
+    """Scrapy extension: one progress line on stderr every N seconds (like LogStats, but
+    visible when the log is quiet and saying what an archivist wants to see)."""
+
+    def __init__(self, crawler: Any, interval: float) -> None:
+        self.crawler = crawler
+        self.interval = interval
+        self.task: Any = None
+        self.started = time.monotonic()
+        self.previous = (self.started, 0)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CrawlProgress:
+        from scrapy import signals
+        from scrapy.exceptions import NotConfigured
+
+        interval = crawler.settings.getfloat("NEWSARCHIVE_PROGRESS_INTERVAL", 0)
+        if interval <= 0:
+            raise NotConfigured
+        o = cls(crawler, interval)
+        crawler.signals.connect(o.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(o.spider_closed, signal=signals.spider_closed)
+        return o
+
+    def spider_opened(self, spider: Any) -> None:
+        from scrapy.utils.asyncio import create_looping_call
+
+        self.started = time.monotonic()
+        self.previous = (self.started, 0)
+        self.task = create_looping_call(self.report)
+        self.task.start(self.interval, now=False)
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.task is not None and self.task.running:
+            self.task.stop()
+
+    def report(self) -> None:
+        print(progress_line(self.crawler.stats.get_stats(), time.monotonic() - self.started,
+                            self.previous, time.monotonic()), file=sys.stderr, flush=True)
+        self.previous = (time.monotonic(),
+                         self.crawler.stats.get_value("response_received_count", 0))
+
+
+def progress_line(stats: Mapping[str, Any], elapsed: float,
+                  previous: tuple[float, int] = (0.0, 0), now: float = 0.0) -> str:
+    pages = stats.get("response_received_count", 0)
+    then, before = previous
+    rate = (pages - before) / (now - then) if now > then else 0.0
+    queued = stats.get("scheduler/enqueued", 0) - stats.get("scheduler/dequeued", 0)
+    return (f"[{_clock(elapsed)}] {pages:,} responses ({rate:.0f}/s), "
+            f"{stats.get('articles/written', 0):,} articles, "
+            f"{_size(stats.get('warc/bytes', 0))} WARC, {max(queued, 0):,} queued")
+
+
+# --- summary -----------------------------------------------------------------------------
+
+
+def _clock(seconds: float) -> str:
+    seconds = int(seconds)
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def _size(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} GB"
+
+
+def _counts(stats: Mapping[str, Any], prefix: str) -> dict[str, int]:
+    return {k[len(prefix):]: int(v) for k, v in stats.items()
+            if k.startswith(prefix) and isinstance(v, (int, float)) and v}
+
+
+def _join(counts: Mapping[str, int], limit: int = 8) -> str:
+    items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    text = ", ".join(f"{k} {v:,}" for k, v in items[:limit])
+    if len(items) > limit:
+        text += f", ... ({len(items) - limit} more)"
+    return text
+
+
+def format_summary(stats: Mapping[str, Any], *, url: str, out: Path | None,
+                   index_lines: int | None = None, replay: bool = False) -> str:
+    """The closing summary of a crawl, from its Scrapy stats (one screen at most)."""
+    elapsed = float(stats.get("elapsed_time_seconds") or 0.0)
+    responses = int(stats.get("downloader/response_count", 0))
+    statuses = _counts(stats, "downloader/response_status_count/")
+    kinds = _counts(stats, "newsarchive/pages/")
+    lines = [f"Crawled {url}{' (replayed from WARC)' if replay else ''}"
+             f" -> {out if out else '(no output folder)'}",
+             f"  finished   {stats.get('finish_reason', 'unknown')} in {elapsed:.1f} s"
+             f" ({responses / elapsed if elapsed else 0:.1f} responses/s)"]
+    lines.append(f"  responses  {responses:,}" + (f"  by status: {_join(statuses)}"
+                                                   if statuses else ""))
+    if kinds:
+        lines.append(f"  pages      {_join(kinds, 10)}")
+    files = int(stats.get("warc/files", 0))
+    lines.append(f"  WARC       {int(stats.get('warc/records', 0)):,} records, "
+                 f"{_size(stats.get('warc/bytes', 0))} in {files} file{'s' if files != 1 else ''}"
+                 + (f" -> {out / 'warc'}" if out and files else ""))
+    if index_lines is not None and out:
+        lines.append(f"  index      {index_lines:,} lines -> {out / 'index.cdxj'}")
+    written = int(stats.get("articles/written", 0))
+    extra = {k: int(stats.get(f"articles/{k}", 0)) for k in ("duplicate", "empty", "failed")}
+    extra_text = ", ".join(f"{v:,} {k}" for k, v in extra.items() if v)
+    lines.append(f"  articles   {written:,} written" + (f" ({extra_text})" if extra_text else "")
+                 + (f" -> {out / 'articles.jsonl'}" if out else ""))
+    quality = _counts(stats, "articles/quality/")
+    if quality:
+        lines.append(f"  quality    {_join(quality)}")
+    skipped = _counts(stats, "newsarchive/links/skipped/")
+    robots = int(stats.get("robotstxt/forbidden", 0))
+    if robots:
+        skipped["robots.txt"] = robots
+    # Scrapy's OffsiteMiddleware (host names) and the spider's guard (host:port) both
+    # see an off-site redirect: count it once.
+    offsite = max(int(stats.get("newsarchive/offsite/filtered", 0)),
+                  int(stats.get("offsite/filtered", 0)))
+    if offsite:
+        skipped["off-site redirect"] = offsite
+    if skipped:
+        lines.append(f"  not fetched {_join(skipped)}")
+    errors: dict[str, int] = {}
+    for code, n in statuses.items():
+        if code.isdigit() and int(code) >= 400:
+            errors[f"HTTP {code}"] = n
+    for name, n in _counts(stats, "downloader/exception_type_count/").items():
+        if not name.endswith("IgnoreRequest"):  # robots.txt / off-site: counted above
+            errors[name.rsplit(".", 1)[-1]] = n
+    for key, label in (("retry/max_reached", "retries exhausted"),
+                       ("retry/retry_after/too_long", "Retry-After too long"),
+                       ("newsarchive/posts/incomplete", "incomplete multi-page posts"),
+                       ("warc/errors", "WARC write errors"),
+                       ("replay/miss", "not in the replayed archive"),
+                       ("log_count/ERROR", "logged errors"),
+                       ("spider_exceptions/count", "spider exceptions")):
+        if stats.get(key):
+            errors[label] = int(stats[key])
+    for name, n in _counts(stats, "spider_exceptions/").items():
+        if name != "count":
+            errors[f"spider {name}"] = n
+    lines.append(f"  errors     {_join(errors, 10) if errors else 'none'}")
+    retries = int(stats.get("retry/count", 0))
+    if retries:
+        lines.append(f"  retries    {retries:,}")
+    return "\n".join(lines)
+
+
+# --- arguments -------------------------------------------------------------------------
+
+
+def add_crawl_options(p: argparse.ArgumentParser) -> None:
+    """Options shared by ``crawl`` and ``demo``."""
+    p.add_argument("--site", metavar="PROFILE",
+                   help="site profile (default: by host, else 'generic'; see crawler/sites.py)")
+    p.add_argument("--since", metavar="DATE",
+                   help="skip posts older than DATE (sitemap lastmod, feed date, URL date)")
+    p.add_argument("--max-pages", type=int, default=0, metavar="N",
+                   help="stop scheduling new pages after N (requisites not counted)")
+    p.add_argument("--concurrency", type=int, metavar="N",
+                   help="parallel requests (per site; default 4)")
+    p.add_argument("--delay", type=float, metavar="SECONDS",
+                   help="delay between requests to the site (AutoThrottle start delay)")
+    p.add_argument("--workers", type=int, metavar="N",
+                   help="article extraction processes (default 1)")
+    p.add_argument("--contact", metavar="URL",
+                   help="contact URL put in the User-Agent (NEWSARCHIVE_CONTACT_URL)")
+    p.add_argument("--progress", type=float, default=10.0, metavar="SECONDS",
+                   help="seconds between progress lines on stderr (0: none; default 10)")
+    p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="any Scrapy/newsarchive setting (repeatable)")
+    p.add_argument("-v", "--verbose", action="count", default=0,
+                   help="Scrapy's log on stderr (-v: INFO, -vv: DEBUG)")
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "crawl", help="crawl a WordPress news site into WARC files, an index and articles",
+        description="Crawl a WordPress news site from its base URL: every exchange into "
+                    "DIR/warc/*.warc.gz, DIR/index.cdxj, and one JSON record per article "
+                    "in DIR/articles.jsonl.")
+    p.add_argument("url", help="base URL of the site (http://host[:port]/)")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument("--replay-from", action="append", default=[], metavar="DIR_OR_WARC",
+                   help="answer every request from these WARC files / crawl folders "
+                        "(no network; repeatable)")
+    add_crawl_options(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    return run_crawl(args)
+
+
+# --- the crawl -----------------------------------------------------------------------------
+
+
+def prepare_out(out: str | os.PathLike[str]) -> Path:
+    """Create the output folder (and warc/); one-line error if it cannot be written."""
+    path = Path(out)
+    try:
+        (path / "warc").mkdir(parents=True, exist_ok=True)
+        probe = path / f".newsarchive-write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise NewsarchiveError(f"cannot write to output folder {path}: "
+                               f"{exc.strerror or exc}") from None
+    return path
+
+
+def _parse_sets(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise NewsarchiveError(f"bad --set {pair!r} (expected NAME=VALUE)")
+        out[name.strip()] = value
+    return out
+
+
+def build_settings(args: argparse.Namespace, out: Path) -> dict[str, Any]:
+    """Settings overrides (priority 'cmdline') for this crawl."""
+    from crawler import settings as defaults
+
+    s: dict[str, Any] = {
+        "ARCHIVE_DIR": str(out),
+        "NEWSARCHIVE_ARTICLES": str(out / "articles.jsonl"),
+        "NEWSARCHIVE_PROGRESS_INTERVAL": max(float(args.progress or 0), 0.0),
+        "EXTENSIONS": {"crawler.commands.crawl.CrawlProgress": 900},
+    }
+    if getattr(args, "max_pages", 0):
+        if args.max_pages < 0:
+            raise NewsarchiveError("--max-pages must be positive")
+        s["NEWSARCHIVE_MAX_PAGES"] = args.max_pages
+    if args.concurrency is not None:
+        if args.concurrency < 1:
+            raise NewsarchiveError("--concurrency must be at least 1")
+        s["CONCURRENT_REQUESTS_PER_DOMAIN"] = args.concurrency
+        s["CONCURRENT_REQUESTS"] = max(args.concurrency, 4)
+        s["AUTOTHROTTLE_TARGET_CONCURRENCY"] = float(args.concurrency)
+    if args.delay is not None:
+        if args.delay < 0:
+            raise NewsarchiveError("--delay must not be negative")
+        s["DOWNLOAD_DELAY"] = args.delay
+        s["AUTOTHROTTLE_START_DELAY"] = args.delay
+        if args.delay == 0:
+            s["AUTOTHROTTLE_ENABLED"] = False
+    if args.workers is not None:
+        if args.workers < 1:
+            raise NewsarchiveError("--workers must be at least 1")
+        s["EXTRACT_WORKERS"] = args.workers
+    if args.contact:
+        s["NEWSARCHIVE_CONTACT_URL"] = args.contact
+        s["USER_AGENT"] = defaults.USER_AGENT.replace(defaults.NEWSARCHIVE_CONTACT_URL,
+                                                      args.contact)
+    s["LOG_LEVEL"] = ("WARNING", "INFO", "DEBUG")[min(int(args.verbose or 0), 2)]
+    if getattr(args, "replay_from", None):
+        from crawler.handlers import replay_settings
+
+        s.update(replay_settings(args.replay_from))
+    s.update(_parse_sets(args.set))
+    return s
+
+
+def run_crawl(args: argparse.Namespace, *, out_stream: Any = None) -> int:
+    """Validate, crawl, index, summarise. Returns the exit status."""
+    from crawler.sites import check_base_url, resolve_site
+    from crawler.spiders.wordpress import WordPressSpider, parse_since
+
+    out_stream = out_stream or sys.stdout
+    url = check_base_url(args.url) if args.url else None
+    if url is not None:
+        url = args.url.strip()
+    resolve_site(url, args.site)          # unknown profile / bad URL: one line, exit 2
+    parse_since(args.since)               # bad date: one line, exit 2
+    out = prepare_out(args.out)
+    overrides = build_settings(args, out)
+
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.update(overrides, priority="cmdline")
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(WordPressSpider)
+    process.crawl(crawler, url=url, site=args.site, since=args.since,
+                  max_pages=args.max_pages or None)
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    if not stats.get("start_time"):
+        raise NewsarchiveError("the crawl did not start (see the log above; -v for more)")
+
+    index_lines = write_index(out)
+    print(format_summary(stats, url=url or "", out=out, index_lines=index_lines,
+                         replay=bool(getattr(args, "replay_from", None))), file=out_stream)
+    reason = stats.get("finish_reason")
+    if reason not in ("finished", "closespider_pagecount", "closespider_itemcount"):
+        raise NewsarchiveError(f"crawl ended early: {reason}")
+    return 0
+
+
+def write_index(out: Path) -> int | None:
+    """``out/index.cdxj`` for every WARC in ``out/warc``; None when there is none."""
+    from archive.index import write_cdxj
+
+    warcs = sorted(p for p in (out / "warc").glob("*") if p.name.endswith((".warc.gz",
+                                                                              ".warc")))
+    if not warcs:
+        return None
+    return write_cdxj(warcs, out / "index.cdxj")

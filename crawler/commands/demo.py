@@ -1,0 +1,149 @@
+"""``newsarchive demo [--out out/demo]``: the main job on the bundled fixture, offline.
+
+Starts the replay server on the kontumtv fixture (``newsarchive replay fixtures/kontumtv
+--port 0`` as a subprocess; its first stdout line is the base URL), crawls it into
+``--out`` (WARC files, CDXJ index, articles.jsonl) exactly as ``newsarchive crawl`` does,
+prints the crawl summary and a few of the articles written, and stops the server. No
+network beyond 127.0.0.1, no services.
+
+The output folder is the demo's own: it is marked with ``.newsarchive-demo`` and emptied
+at the next run; a non-empty folder without that mark is refused (exit 2), so a demo never
+overwrites a real archive.
+
+Reads no settings (the crawl's are those of ``newsarchive crawl``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from crawler.commands.crawl import add_crawl_options, run_crawl
+from crawler.errors import NewsarchiveError
+
+MARKER = ".newsarchive-demo"
+REPO = Path(__file__).resolve().parents[2]
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "demo", help="replay server + crawl + archive + articles on the bundled fixture",
+        description="Serve the bundled kontumtv fixture on 127.0.0.1, crawl it into "
+                    "--out (WARC, index.cdxj, articles.jsonl) and summarise. Offline.")
+    p.add_argument("--out", default="out/demo", metavar="DIR",
+                   help="output folder (default out/demo; emptied if it holds a demo)")
+    p.add_argument("--fixture", metavar="DIR",
+                   help="fixture site folder (default fixtures/kontumtv of the checkout)")
+    add_crawl_options(p)
+    p.set_defaults(func=run, progress=0.0)
+
+
+def find_fixture(given: str | None) -> Path:
+    candidates = [Path(given)] if given else [REPO / "fixtures" / "kontumtv",
+                                              Path.cwd() / "fixtures" / "kontumtv"]
+    for path in candidates:
+        if (path / "site").is_dir():
+            return path
+    raise NewsarchiveError(f"fixture site not found (looked in "
+                           f"{', '.join(str(c) for c in candidates)})")
+
+
+def prepare_demo_out(out: Path) -> None:
+    """Empty a previous demo's folder; refuse a non-empty folder that is not one."""
+    if out.exists():
+        if not out.is_dir():
+            raise NewsarchiveError(f"{out} exists and is not a folder")
+        if any(out.iterdir()):
+            if not (out / MARKER).exists():
+                raise NewsarchiveError(
+                    f"{out} is not empty and was not made by the demo; choose another --out")
+            try:
+                shutil.rmtree(out)
+            except OSError as exc:
+                raise NewsarchiveError(f"cannot empty {out}: {exc.strerror or exc}") from None
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / MARKER).write_text("made by `newsarchive demo`; emptied at its next run\n",
+                                  encoding="utf-8")
+    except OSError as exc:
+        raise NewsarchiveError(f"cannot write to {out}: {exc.strerror or exc}") from None
+
+
+class ReplayServer:
+    """``newsarchive replay DIR --port 0`` as a subprocess; ``base`` is its URL."""
+
+    def __init__(self, site: Path, timeout: float = 30.0) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "crawler", "replay", str(site), "--port", "0"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line: list[str] = []
+        reader = threading.Thread(target=lambda: line.append(self.proc.stdout.readline()),
+                                  daemon=True)
+        reader.start()
+        reader.join(timeout)
+        first = line[0].strip() if line else ""
+        if not first.startswith("http://"):
+            self.stop()
+            raise NewsarchiveError(f"the replay server did not start: {first or 'no URL printed'}")
+        self.base = first
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def sample_articles(path: Path, n: int = 3) -> list[str]:
+    """'date  title (N words)' of the first *n* articles written."""
+    lines: list[str] = []
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for raw in fh:
+                if len(lines) >= n:
+                    break
+                try:
+                    rec = json.loads(raw)
+                except ValueError:
+                    continue
+                date = (rec.get("date_published") or "")[:10] or "----------"
+                lines.append(f"    {date}  {rec.get('title', '')}  "
+                             f"({rec.get('word_count', 0)} words)")
+    except OSError:
+        return []
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    fixture = find_fixture(args.fixture)
+    out = Path(args.out)
+    prepare_demo_out(out)
+    server = ReplayServer(fixture)
+    try:
+        print(f"Replay server: {server.base} (serving {fixture})", flush=True)
+        # Our own server on 127.0.0.1: no politeness delay needed.
+        delay = 0.0 if args.delay is None else args.delay
+        crawl_args = argparse.Namespace(**{**vars(args), "url": server.base, "out": str(out),
+                                           "replay_from": [], "delay": delay})
+        status = run_crawl(crawl_args)
+    finally:
+        server.stop()
+    samples = sample_articles(out / "articles.jsonl")
+    if samples:
+        print("  first articles:")
+        print("\n".join(samples))
+    print(f"Done. Inspect: newsarchive check {out / 'warc'}/*.warc.gz ; "
+          f"head -1 {out / 'articles.jsonl'}")
+    return status
