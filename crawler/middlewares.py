@@ -212,6 +212,18 @@ class WarcSession:
         self.stats.inc_value("warc/metadata")
         self._update_stats()
 
+    def write_failure(self, url: str, fields: dict[str, object], *,
+                      date: datetime | None) -> None:
+        """A ``metadata`` record for a fetch that got no response (no Refers-To)."""
+        if self.writer is None:
+            self.open()
+        writer = self.writer
+        record = build_metadata(url, fields, record_id=writer.new_record_id(),
+                                date=date or self.clock(), warcinfo_id=writer.warcinfo_id)
+        writer.write_record(record)
+        self.stats.inc_value("warc/metadata")
+        self._update_stats()
+
     def _update_stats(self) -> None:
         writer = self.writer
         self.stats.set_value("warc/records", writer.records_written)
@@ -321,9 +333,30 @@ class WarcCaptureMiddleware:
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
-        # No response to archive; the failure is counted (a record of it is optional).
-        self.stats.inc_value(f"warc/exceptions/{type(exception).__name__}")
+        """No response to archive (DNS error, timeout, refused connection): the failure is
+        counted and noted in a ``metadata`` record (``fetchError``) for the URL."""
+        if isinstance(exception, IgnoreRequest) or self.session.failed:
+            return None  # robots.txt refusals, off-site filters: nothing was fetched
+        if not request.url.startswith(("http://", "https://")):
+            return None
+        name = type(exception).__name__
+        self.stats.inc_value(f"warc/exceptions/{name}")
+        start = request.meta.get(META_FETCH_START)
+        detail = " ".join(str(exception).split())[:300]
+        fields: dict[str, object] = {"fetchError": f"{name}: {detail}" if detail else name}
+        if isinstance(start, datetime):
+            fields["fetchTime"] = _iso_ms(start)
+        try:
+            self.session.write_failure(request.url, fields,
+                                       date=start if isinstance(start, datetime) else None)
+        except Exception as exc:
+            self.session.fail("failure note", request.url, exc)
         return None
+
+
+def _iso_ms(moment: datetime) -> str:
+    """Fetch time in UTC with milliseconds (WARC/1.0 dates have seconds only)."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _is_html(response: Response) -> bool:
@@ -373,8 +406,7 @@ class WarcMetadataMiddleware:
         fields: dict[str, object] = {"outlink": links}
         start = response.meta.get(META_FETCH_START)
         if isinstance(start, datetime):
-            fields["fetchTime"] = start.astimezone(UTC).isoformat(timespec="milliseconds"
-                                                                  ).replace("+00:00", "Z")
+            fields["fetchTime"] = _iso_ms(start)
         latency = response.meta.get("download_latency")
         if latency is not None:
             fields["fetchTimeMs"] = int(round(latency * 1000))

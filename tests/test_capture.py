@@ -355,3 +355,23 @@ def test_failed_write_stops_the_crawl(setup, tmp_path, caplog):
         capture(mw, request2, Response(request2.url, body=b"x", request=request2,
                                        protocol="HTTP/1.1"))
     assert stops == [FINISH_REASON_WRITE_ERROR]  # asked once, the crawl closes cleanly
+
+
+def test_fetch_failure_noted_in_a_metadata_record(setup, tmp_path):
+    crawler, mw = setup
+    request = Request(f"{BASE}/slow/")
+    mw.process_request(request)
+    assert mw.process_exception(request, TimeoutError("took longer than 60.0 seconds")) is None
+    # robots.txt refusals are not fetches: nothing written
+    request2 = Request(f"{BASE}/wp-admin/")
+    assert mw.process_exception(request2, IgnoreRequest("Forbidden by robots.txt")) is None
+    mw.session.close()
+    records = list(iter_records(warc_files(tmp_path)))
+    assert [r.rec_type for r in records] == ["warcinfo", "metadata"]
+    meta = records[1]
+    assert meta.get("WARC-Target-URI") == f"{BASE}/slow/"
+    assert meta.get("WARC-Refers-To") is None
+    lines = meta.block.decode().splitlines()
+    assert lines[0] == "fetchError: TimeoutError: took longer than 60.0 seconds"
+    assert crawler.stats.get_value("warc/exceptions/TimeoutError") == 1
+    assert crawler.stats.get_value("warc/exceptions/IgnoreRequest") is None
