@@ -165,27 +165,39 @@ def _iter_file(path: Path, offset: int | None = None,
             fh.seek(offset)
         it = ArchiveIterator(fh, no_record_parse=not parse_http)
         where = offset or 0
+        last: tuple[int, int] | None = None
         try:
             for record in it:
                 # warcio knows the offset only once the record is consumed
                 if record.format not in ("warc", "arc", "arc2warc"):
                     raise ArchiveError(f"{path}:{where}: not a WARC record")
                 rest = record.raw_stream.read()
+                # the block reader counts down from Content-Length in bytes; anything left
+                # after reading to EOF means the file ended inside the block
+                missing = getattr(record.raw_stream, "limit", 0) or 0
                 it.read_to_end(record)
-                where = it.get_record_offset() + (offset or 0)
-                expected = record.length
-                consumed = len(rest)
-                if record.http_headers is not None and record.http_headers.total_len:
-                    consumed += record.http_headers.total_len
-                if expected is not None and consumed < int(expected):
+                where = it.get_record_offset()  # absolute: warcio uses fh.tell()
+                if record.format == "warc" and record.length is None:
+                    raise ArchiveError(f"{path}:{where}: record without a usable Content-Length "
+                                       f"(truncated or corrupt header)")
+                if missing:
                     raise ArchiveError(
-                        f"{path}:{where}: truncated record: block has {consumed} of "
-                        f"{expected} bytes")
+                        f"{path}:{where}: truncated record: block lacks {missing} of "
+                        f"{record.length} bytes")
                 length = it.get_record_length()
                 yield record, rest, where, length
                 if offset is not None:
                     return
+                last = (where, length)
                 where += length
+            if last is not None and _is_gzip(fh, last[0]):
+                # warcio does not check the gzip trailer: a file cut inside the last
+                # member's CRC/size bytes would pass unnoticed
+                fh.seek(last[0])
+                d = zlib.decompressobj(zlib.MAX_WBITS | 16)
+                d.decompress(fh.read(last[1]))
+                if not d.eof:
+                    raise ArchiveError(f"{path}:{last[0]}: truncated gzip member")
             # warcio ends quietly when a record's header is cut short: whatever follows
             # the last complete record must be blank
             fh.seek(where)
@@ -195,10 +207,16 @@ def _iter_file(path: Path, offset: int | None = None,
                                    f"complete record ({len(tail)}+ bytes)")
         except ArchiveError:
             raise
-        except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError) as exc:
+        except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError,
+                AttributeError, TypeError, IndexError) as exc:  # warcio trips on bad headers
             lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
             reason = lines[0] if lines else type(exc).__name__
             raise ArchiveError(f"{path}:{max(where, 0)}: unreadable WARC data: {reason}") from exc
+
+
+def _is_gzip(fh, offset: int) -> bool:
+    fh.seek(offset)
+    return fh.read(2) == b"\x1f\x8b"
 
 
 def iter_parsed(path: str | os.PathLike[str]) -> Iterator[tuple[object, bytes, int, int]]:
