@@ -320,6 +320,28 @@ def _filter_query(query: str, drop: re.Pattern[str], drop2: re.Pattern[str] | No
     return urlencode(kept)
 
 
+def remove_dot_segments(path: str) -> str:
+    """RFC 3986 5.2.4: '/a/./b/../c' -> '/a/c' (links in the wild carry them)."""
+    if "." not in path:
+        return path
+    out: list[str] = []
+    segments = path.split("/")
+    for i, seg in enumerate(segments):
+        last = i == len(segments) - 1
+        if seg == ".":
+            if last:
+                out.append("")
+        elif seg == "..":
+            if len(out) > 1:
+                out.pop()
+            if last:
+                out.append("")
+        else:
+            out.append(seg)
+    result = "/".join(out)
+    return result if result.startswith("/") else "/" + result
+
+
 def request_url(url: str) -> str:
     """The form of a link used to deduplicate before fetching: ASCII-safe, scheme and host
     lower-cased, default port and fragment dropped, tracking parameters (utm_*, fbclid,
@@ -330,22 +352,23 @@ def request_url(url: str) -> str:
     scheme = parts.scheme.lower()
     netloc = _clean_netloc(scheme, parts)
     query = _filter_query(parts.query, _TRACKING, None)
-    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+    return urlunsplit((scheme, netloc, remove_dot_segments(parts.path or "/"), query, ""))
 
 
 def normalize_url(url: str) -> str:
     """The one normalisation of an article URL (the deduplication key).
 
-    Idempotent. Removes the fragment, ``?replytocom=``, ``amp`` and tracking parameters
-    and an AMP path suffix (``/slug/amp/`` -> ``/slug/``), lower-cases scheme and host,
-    drops the default port and gives extension-less WordPress permalinks their trailing
-    slash (``/slug`` -> ``/slug/``). ``/?p=ID`` stays (only the page knows its slug: use
+    Idempotent. Removes the fragment, dot segments and repeated slashes,
+    ``?replytocom=``, ``amp`` and tracking parameters and an AMP path suffix
+    (``/slug/amp/`` -> ``/slug/``); lower-cases scheme and host; drops the default port;
+    gives extension-less WordPress permalinks their trailing slash (``/slug`` ->
+    ``/slug/``). ``/?p=ID`` stays (only the page knows its slug: use
     :func:`canonical_url`)."""
     url = safe_url_string(url.strip())
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     netloc = _clean_netloc(scheme, parts)
-    path = parts.path or "/"
+    path = re.sub(r"//+", "/", remove_dot_segments(parts.path or "/"))
     path = _AMP_SUFFIX.sub("/", path)
     last = path.rsplit("/", 1)[-1]
     if last and "." not in last:
