@@ -45,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     from crawler.sitegen.build import FIXTURE_SITES, build_all
-    from crawler.sitegen import corpus  # noqa: F401  (registers the sites)
+    from crawler.sitegen import corpus, corpus_tintaynguyen  # noqa: F401  (register sites)
 
     names = args.site
     for name in names or []:

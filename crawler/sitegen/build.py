@@ -33,7 +33,8 @@ COVER_TAGS = (
     "external-link", "redirect", "comments-list", "robots-disallowed",
 )
 
-BOILERPLATE = (
+# Strings of every themed page (comment form, common chrome); themes add their own.
+BOILERPLATE_COMMON = (
     "Trả lời",
     COMMENT_NOTES[0],
     COMMENT_NOTES[1],
@@ -45,22 +46,15 @@ BOILERPLATE = (
     "Tin nóng",
     "Tin mới",
     "Xem nhiều",
-    "Tin liên quan",
-    "Từ khóa:",
-    "Chia sẻ:",
     "Bài trước",
-    "Bài sau",
-    "Đăng bởi",
     "Trang chủ",
-    "Bản quyền thuộc Đài Phát thanh - Truyền hình Kon Tum",
-    "Ghi rõ nguồn",
-    "Giấy phép số 46/GP-TTĐT",
-    "70 Phan Đình Phùng",
-    "Cổng Dịch vụ công Quốc gia",
-    "Tìm kiếm",
-    "Trang sau",
-    "Để lại bình luận",
 )
+
+
+def boilerplate(theme: KontumTheme) -> list[str]:
+    return list(BOILERPLATE_COMMON) + [b for b in theme.boilerplate()
+                                       if b not in BOILERPLATE_COMMON]
+
 
 WORD = re.compile(r"\w+")
 
@@ -124,7 +118,8 @@ def covers(site: Site, built: BuiltSite, post: Post) -> list[str]:
     return [t for t in COVER_TAGS if t in tags] + sorted(tags - set(COVER_TAGS))
 
 
-def gold_article(site: Site, built: BuiltSite, post: Post) -> dict[str, Any]:
+def gold_article(site: Site, built: BuiltSite, post: Post,
+                 theme_cls: type[KontumTheme]) -> dict[str, Any]:
     """The expected record (Article fields) + forbidden strings + covered hard cases."""
     text = article_text(post)
     author = site.users[post.author]
@@ -132,10 +127,13 @@ def gold_article(site: Site, built: BuiltSite, post: Post) -> dict[str, Any]:
         names = list(post.byline_names or post.byline.split(" – "))
     else:
         names = [author.name]
-    if post.meta or post.date_style == "full":
+    if post.meta or (post.show_date and (post.date_style == "full"
+                                         or theme_cls.machine_date_in_header)):
         published: str | None = iso(post.moment)
+    elif post.show_date or site.permalink == "date":
+        published = f"{post.moment:%Y-%m-%d}"  # a day and no time: bare date
     else:
-        published = f"{post.moment:%Y-%m-%d}"
+        raise ValueError(f"{post.slug}: no date anywhere on the page")
     modified = None
     if post.meta:
         modified = iso(parse_local(post.modified)) if post.modified else iso(post.moment)
@@ -155,7 +153,8 @@ def gold_article(site: Site, built: BuiltSite, post: Post) -> dict[str, Any]:
         "source_prefix": post.prefix,
         "images": [{"url": site.url(img.path), "caption": img.caption, "alt": img.alt}
                    for img in body_order(post)],
-        "video_urls": [site.url(site.upload(post.video))] if post.video else [],
+        "video_urls": ([post.video if post.video.startswith("https://")
+                        else site.url(site.upload(post.video))] if post.video else []),
         "page_count": 2 if post.split else 1,
         "word_count": len(WORD.findall(text)),
     }
@@ -169,20 +168,24 @@ def gold_article(site: Site, built: BuiltSite, post: Post) -> dict[str, Any]:
     return {"expected": expected, "forbidden": forbidden, "covers": covers(site, built, post)}
 
 
-def check_gold(site: Site, golds: dict[str, dict[str, Any]]) -> None:
+def check_gold(site: Site, golds: dict[str, dict[str, Any]], chrome: list[str]) -> None:
     """Refuse to write gold that contradicts itself (a corpus mistake, not a user error)."""
     for slug, gold in golds.items():
-        text = gold["expected"]["text"]
-        for s in gold["forbidden"] + list(BOILERPLATE):
-            if s in text:
+        exp = gold["expected"]
+        for s in gold["forbidden"] + chrome:
+            if s in exp["text"]:
                 raise ValueError(f"{slug}: forbidden/boilerplate string {s!r} is in the text")
+        post = site.by_slug[slug]
+        if post.byline and site.users[post.author].name not in exp["authors"]:
+            raise ValueError(f"{slug}: the WordPress author must be one of the byline names")
 
 
 def dump_json(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def fixture_files(site: Site, built: BuiltSite, *, last_modified: str) -> dict[str, bytes]:
+def fixture_files(site: Site, built: BuiltSite, theme_cls: type[KontumTheme], *,
+                  last_modified: str) -> dict[str, bytes]:
     """Every file of fixtures/<site>/ (relative path -> bytes)."""
     crawl = built.crawl()
     files: dict[str, bytes] = {f"site/{k}": v for k, v in sorted(built.files.items())}
@@ -195,11 +198,12 @@ def fixture_files(site: Site, built: BuiltSite, *, last_modified: str) -> dict[s
         "last_modified": last_modified,
     }
     files["routes.json"] = dump_json(routes)
-    golds = {p.slug: gold_article(site, built, p) for p in site.posts}
-    check_gold(site, golds)
+    golds = {p.slug: gold_article(site, built, p, theme_cls) for p in site.posts}
+    chrome = boilerplate(theme_cls(site, [], []))
+    check_gold(site, golds, chrome)
     for slug, gold in sorted(golds.items()):
         files[f"gold/articles/{slug}.json"] = dump_json(gold)
-    files["gold/boilerplate.txt"] = ("\n".join(BOILERPLATE) + "\n").encode("utf-8")
+    files["gold/boilerplate.txt"] = ("\n".join(chrome) + "\n").encode("utf-8")
     files["gold/expected_urls.txt"] = ("\n".join(sorted(crawl.expected)) + "\n").encode()
     files["gold/forbidden_urls.txt"] = ("\n".join(sorted(crawl.forbidden)) + "\n").encode()
     return files
@@ -241,17 +245,17 @@ def register_site(name: str) -> Callable[[Callable[[], tuple[Site, type[KontumTh
 
 def build_fixture(name: str) -> dict[str, bytes]:
     """All files of one committed fixture site, in memory."""
-    from crawler.sitegen import corpus  # noqa: F401  (registers the sites)
+    from crawler.sitegen import corpus, corpus_tintaynguyen  # noqa: F401  (register sites)
     if name not in FIXTURE_SITES:
         raise NewsarchiveError(f"unknown fixture site {name!r}; known: {', '.join(FIXTURE_SITES)}")
     site, theme = FIXTURE_SITES[name]()
     built = render_site(site, theme)
     built.redirects.update(site.redirects)
-    return fixture_files(site, built, last_modified="2025-12-01T00:00:00Z")
+    return fixture_files(site, built, theme, last_modified="2025-12-01T00:00:00Z")
 
 
 def build_all(out: Path, *, update: bool, names: list[str] | None = None) -> list[Path]:
-    from crawler.sitegen import corpus  # noqa: F401
+    from crawler.sitegen import corpus, corpus_tintaynguyen  # noqa: F401
     written = []
     for name in names or list(FIXTURE_SITES):
         files = build_fixture(name)

@@ -195,7 +195,7 @@ class Site:
     pages: list[Page]
     menu: tuple[str, ...]      # category keys in the header menu
     per_page: int = 8
-    theme_slug: str = "kontumtv"
+    permalink: str = "category"       # '/%category%/%postname%/' or 'date' ('/%Y/%m/%d/%postname%/')
     disallowed: tuple[str, ...] = ()   # robots.txt Disallow paths (besides /wp-admin/)
     tags: dict[str, Tag] = field(default_factory=dict)
     by_slug: dict[str, Post] = field(default_factory=dict)
@@ -208,7 +208,10 @@ class Site:
         return self.origin + path
 
     def post_path(self, post: Post, page: int = 1) -> str:
-        base = f"/{post.cats[0]}/{post.slug}/"
+        if self.permalink == "date":
+            base = f"/{post.moment:%Y/%m/%d}/{post.slug}/"
+        else:
+            base = f"/{post.cats[0]}/{post.slug}/"
         return base if page == 1 else f"{base}{page}/"
 
     def amp_path(self, post: Post) -> str:

@@ -254,8 +254,9 @@ def render_site(site: Site, theme_cls: type[KontumTheme] = KontumTheme) -> Built
         built.add(page.path, doc.encode("utf-8"), L)
     doc, L = theme.not_found()
     built.files["404.html"] = doc.encode("utf-8")
-    doc, L = theme.player()
-    built.add("/player/", doc.encode("utf-8"), L)
+    if any(p.video and not p.video.startswith("https://") for p in posts):
+        doc, L = theme.player()
+        built.add("/player/", doc.encode("utf-8"), L)
 
     # Assets.
     base = theme.asset_base
@@ -263,8 +264,9 @@ def render_site(site: Site, theme_cls: type[KontumTheme] = KontumTheme) -> Built
     built.add(base + "/js/main.js", assets.MAIN_JS.format(name=theme.name).encode())
     built.add("/wp-includes/js/jquery/jquery.min.js", assets.JQUERY_JS.format().encode())
     built.add(base + "/images/logo.png", assets.png(42, 9, (11, 74, 139)))
-    built.add("/wp-content/uploads/2020/01/banner-dvc.jpg", assets.jpeg("banner-dvc"))
-    built.add("/wp-content/uploads/2020/01/banner-bcp.jpg", assets.jpeg("banner-bcp"))
+    if theme.name == "kontumtv":
+        built.add("/wp-content/uploads/2020/01/banner-dvc.jpg", assets.jpeg("banner-dvc"))
+        built.add("/wp-content/uploads/2020/01/banner-bcp.jpg", assets.jpeg("banner-bcp"))
 
     # Discovery: robots, sitemaps, feed.
     built.robots_txt = robots_txt(site)
