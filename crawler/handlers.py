@@ -115,8 +115,11 @@ class WarcReplayDownloadHandler:
         files = find_warc_files(paths)
         self.index = ReplayIndex(files)
         self.stats.set_value("replay/index/urls", len(self.index))
-        logger.info("Replaying from %(n)d WARC file(s), %(urls)d archived URLs",
-                    {"n": len(files), "urls": len(self.index)})
+        capture = crawler.settings.getbool("ARCHIVE_CAPTURE_REPLAY")
+        logger.info("Replaying from %(n)d WARC file(s), %(urls)d archived URLs; no network; "
+                    "%(capture)s", {"n": len(files), "urls": len(self.index),
+                                    "capture": "capturing to new WARCs" if capture else
+                                    "no new WARCs (ARCHIVE_CAPTURE_REPLAY is off)"})
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcReplayDownloadHandler:

@@ -307,7 +307,7 @@ class WarcCaptureMiddleware:
             raise NotConfigured("ARCHIVE_DIR is not set")
         session = WarcSession.for_crawler(crawler)
         if session is None:
-            raise NotConfigured("replaying from WARCs; set ARCHIVE_CAPTURE_REPLAY to capture")
+            raise NotConfigured  # replaying: the replay handler says so (no warning here)
         return cls(crawler, session)
 
     def process_request(self, request: Request) -> None:
@@ -381,7 +381,7 @@ class WarcMetadataMiddleware:
             raise NotConfigured("ARCHIVE_DIR is not set")
         session = WarcSession.for_crawler(crawler)
         if session is None:
-            raise NotConfigured("WARC capture is off while replaying")
+            raise NotConfigured  # replaying without capture
         return cls(crawler, session)
 
     async def process_spider_output(self, response: Response, result: AsyncIterator[Any]
