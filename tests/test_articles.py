@@ -235,3 +235,11 @@ def test_extract_command_bad_path(tmp_path, capsys):
     empty.mkdir()
     with pytest.raises(NewsarchiveError, match="no \\*.warc.gz files"):
         find_warc_files([empty])
+
+
+def test_extract_command_with_worker_processes(site, tmp_path):
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert main(["extract", str(site), "--out", str(one)]) == 0
+    assert main(["extract", str(site / "warc"), "--out", str(two), "--workers", "2"]) == 0
+    assert sorted(one.read_text().splitlines()) == sorted(two.read_text().splitlines())
+    assert main(["extract", str(site), "--out", str(two), "--workers", "0"]) == 2

@@ -267,6 +267,21 @@ def test_mini_site_replayed_and_reextracted(tmp_path):
          str(tmp_path / "extracted.jsonl")])
     assert_same_articles(live, tmp_path / "extracted.jsonl")
 
+    # asked to, a replay captures again: new WARCs, provenance naming them
+    recaptured = tmp_path / "recaptured"
+    scrapy_crawl(base, recaptured, *replay_crawl_settings(live), "ARCHIVE_CAPTURE_REPLAY=True")
+    new_files = {p.name for p in (recaptured / "warc").glob("*.warc.gz")}
+    assert new_files and not new_files & {p.name for p in (live / "warc").glob("*.warc.gz")}
+    again = read_articles(recaptured / "articles.jsonl")
+    assert sorted(again) == sorted(articles)
+    for key, record in again.items():
+        old = articles[key]
+        assert {**record, "provenance": None} == {**old, "provenance": None}
+        for prov, old_prov in zip(record["provenance"], old["provenance"], strict=True):
+            assert prov["warc_filename"] in new_files
+            assert (prov["url"], prov["warc_payload_digest"]) == (
+                old_prov["url"], old_prov["warc_payload_digest"])
+
 
 def _crawl_command_available() -> bool:
     return importlib.util.find_spec("crawler.commands.crawl") is not None
