@@ -5,8 +5,11 @@ redis and would be pulled into the crawler's environment. The format is a plain 
 four kinds of member, so we write it with :mod:`zipfile`:
 
 - ``archive/NAME.warc.gz``        the WARCs, STORED (never recompressed: offsets stay valid)
-- ``indexes/index.cdxj``          the CDXJ of those WARCs (``archive.index``), filenames
-                                  relative to ``archive/``
+- ``indexes/index.cdx``           the CDXJ of those WARCs (``archive.index``), filenames
+                                  relative to ``archive/``. Named ``.cdx`` (content CDXJ)
+                                  as py-wacz's validator and pywb's ``--unpack-wacz``
+                                  expect for an uncompressed index (spec: "index files
+                                  MUST contain CDXJ data and MAY be gzip compressed")
 - ``pages/pages.jsonl``           header line ``{"format": "json-pages-1.0", ...}`` then one
                                   line per HTML page with status 200: id, url, ts, title
 - ``datapackage.json``            frictionless data package: every member above with its
@@ -140,7 +143,7 @@ def write_wacz(warcs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[s
         resources.append({"name": path.name, "path": f"archive/{path.name}",
                           "hash": _sha256_file(path), "bytes": path.stat().st_size})
     for name, member, data in (("pages.jsonl", "pages/pages.jsonl", pages_bytes),
-                               ("index.cdxj", "indexes/index.cdxj", index_text)):
+                               ("index.cdx", "indexes/index.cdx", index_text)):
         resources.append({"name": name, "path": member,
                           "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
                           "bytes": len(data)})
@@ -171,7 +174,7 @@ def write_wacz(warcs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[s
                 with open(path, "rb") as src, zf.open(info, "w", force_zip64=True) as dst:
                     for chunk in iter(lambda: src.read(1 << 20), b""):
                         dst.write(chunk)
-            for member, data in (("indexes/index.cdxj", index_text),
+            for member, data in (("indexes/index.cdx", index_text),
                                  ("pages/pages.jsonl", pages_bytes),
                                  ("datapackage.json", package_bytes),
                                  ("datapackage-digest.json", digest_bytes)):
