@@ -170,6 +170,8 @@ def reextracted_records(dirs: list[Path], rebuild: RebuildFn | None = None
     rebuild = rebuild or _default_rebuild()
     for d in dirs:
         paths = warc_paths(d)
+        for path in paths:
+            check_gzip(path)
         try:
             for article in rebuild(paths):
                 yield article_to_dict(article) if isinstance(article, Article) else article
@@ -179,6 +181,22 @@ def reextracted_records(dirs: list[Path], rebuild: RebuildFn | None = None
             detail = " ".join(str(exc).split()) or type(exc).__name__
             raise NewsarchiveError(f"{d / 'warc'}: cannot re-extract (corrupt or "
                                    f"truncated WARC?): {detail}") from None
+
+
+def check_gzip(path: Path) -> None:
+    """Read a .warc.gz to its end; a truncated or corrupt gzip stream is a one-line error
+    naming the file (before any record of it is re-extracted). Costs one decompression,
+    small next to extraction."""
+    import gzip
+    import zlib
+
+    try:
+        with gzip.open(path, "rb") as fh:
+            while fh.read(1 << 20):
+                pass
+    except (OSError, EOFError, zlib.error) as exc:
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        raise NewsarchiveError(f"{path}: truncated or corrupt WARC ({detail})") from None
 
 
 def warcinfo_notes(dirs: list[Path]) -> list[str]:

@@ -3,8 +3,8 @@ the dataset card, errors, re-extraction wiring, and an end-to-end export of a re
 
 from __future__ import annotations
 
+import gzip
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -32,7 +32,7 @@ from archive.export import (
 from crawler import dataset
 from crawler.cli import main
 from crawler.items import Article, Image, Provenance, article_to_dict
-from tests.conftest import KONTUM, REPO, replay_server
+from tests.conftest import KONTUM, REPO
 
 ICT = timezone(timedelta(hours=7))
 NFD = lambda s: unicodedata.normalize("NFD", s)  # noqa: E731
@@ -498,7 +498,7 @@ def test_existing_out_needs_force(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 def _fake_warc_crawl(folder: Path) -> Path:
     (folder / "warc").mkdir(parents=True)
-    (folder / "warc" / "NA-1.warc.gz").write_bytes(b"placeholder: the fake rebuild ignores it")
+    (folder / "warc" / "NA-1.warc.gz").write_bytes(gzip.compress(b"placeholder: ignored"))
     return folder
 
 
@@ -546,16 +546,16 @@ def _has_command(name: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def real_crawl(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not _has_command("crawl") or not KONTUM.exists():
+def real_crawl(kontum_server: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The kontumtv fixture site crawled through the replay server (as tests/test_crawl.py)."""
+    if not _has_command("crawl") or not (KONTUM / "site").is_dir():
         pytest.skip("the crawl command or the kontumtv fixture site is not built yet")
     folder = tmp_path_factory.mktemp("crawl") / "out"
-    with replay_server(KONTUM) as base:
-        proc = subprocess.run([sys.executable, "-m", "crawler", "crawl", base, "--out",
-                               str(folder)], cwd=REPO, capture_output=True, text=True,
-                              timeout=180, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    proc = subprocess.run([sys.executable, "-m", "crawler", "crawl", kontum_server, "--out",
+                           str(folder), "--delay", "0", "--concurrency", "8", "--progress",
+                           "0"], cwd=REPO, capture_output=True, text=True, timeout=180)
     if proc.returncode != 0 or not (folder / "articles.jsonl").exists():
-        pytest.skip(f"crawl did not produce articles.jsonl: {proc.stderr.strip()[-300:]}")
+        pytest.fail(f"crawl of the fixture site failed: {proc.stderr.strip()[-500:]}")
     return folder
 
 
@@ -579,18 +579,31 @@ def test_export_of_a_real_crawl(real_crawl: Path, tmp_path: Path,
         assert row["text"] == unicodedata.normalize("NFC", src["text"])
         assert row["warc_filename"] == src["provenance"][0]["warc_filename"]
         assert (real_crawl / "warc" / row["warc_filename"]).exists()
-    if _has_command("extract") and (real_crawl / "warc").exists():
-        try:
-            import crawler.articles  # noqa: F401
-        except ImportError:
-            pytest.skip("crawler.articles.rebuild_from_warcs not built yet")
-        out2 = tmp_path / "re"
-        code, stdout, err = run_export(capsys, str(real_crawl), "--out", str(out2),
-                                       "--reextract", "--all-versions", "--no-near-dedup",
-                                       "--no-exact-dedup")
-        assert code == 0, err
-        rows = jsonl_rows(out2)
-        assert {r["canonical_url"] for r in rows} == {r["canonical_url"] for r in records}
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert f"Rows: **{len(records):,}**" in card and "warcinfo" in card
+
+    # default selection: what is written plus what is dropped is what was read
+    out_default = tmp_path / "default"
+    code, stdout, _ = run_export(capsys, str(real_crawl), "--out", str(out_default),
+                                 "--format", "csv")
+    assert code == 0
+    import re
+    written = int(re.search(r"wrote ([\d,]+) rows", stdout)[1].replace(",", ""))
+    dropped = sum(int(n.replace(",", "")) for n in re.findall(
+        r"([\d,]+) (?:by filter|old versions|exact duplicates|near duplicates)", stdout))
+    assert written + dropped == len(records) and written > 0
+
+    # re-extraction from the crawl's WARCs gives the same articles
+    pytest.importorskip("crawler.articles")
+    out2 = tmp_path / "re"
+    code, stdout, err = run_export(capsys, str(real_crawl), "--out", str(out2),
+                                   "--reextract", "--all-versions", "--no-near-dedup",
+                                   "--no-exact-dedup")
+    assert code == 0, err
+    rows = jsonl_rows(out2)
+    assert {r["canonical_url"] for r in rows} == {r["canonical_url"] for r in records}
+    texts = {r["canonical_url"]: r["text"] for r in records}
+    assert all(r["text"] == texts[r["canonical_url"]] for r in rows)
 
 
 def test_export_dataset_api_directly(tmp_path: Path) -> None:
@@ -610,3 +623,78 @@ def test_export_dataset_api_directly(tmp_path: Path) -> None:
     assert table.schema == schema
     assert table.column("date_published")[0].as_py() == datetime(2024, 1, 2, tzinfo=ICT)
     shutil.rmtree(tmp_path / "o")
+
+
+# --- re-extraction from real WARCs (archive.writer + crawler.articles) -------------------------
+
+
+def _post_html(title: str, paras: list[str], canonical: str, published: str) -> bytes:
+    body = "".join(f"<p>{p}</p>" for p in paras)
+    return (
+        '<!DOCTYPE html><html lang="vi"><head><meta charset="UTF-8">'
+        f"<title>{title} – Kon Tum TV</title><link rel=\"canonical\" href=\"{canonical}\" />"
+        '<meta property="og:type" content="article">'
+        f'<meta property="article:published_time" content="{published}">'
+        '</head><body class="post-template-default single single-post postid-7">'
+        '<header><nav><a href="/">Trang chủ</a></nav></header>'
+        f'<article class="post"><h1 class="entry-title">{title}</h1>'
+        f'<div class="entry-content">{body}</div></article></body></html>').encode()
+
+
+@pytest.fixture()
+def warc_crawl(tmp_path: Path) -> Path:
+    import itertools
+
+    from archive.records import HttpExchange
+    from archive.writer import WarcWriter
+
+    t0 = datetime(2024, 5, 1, 1, 0, tzinfo=UTC)
+    ids = itertools.count(1)
+    writer = WarcWriter(tmp_path / "crawl" / "warc", clock=lambda: t0,
+                        id_factory=lambda: f"<urn:uuid:00000000-0000-4000-8000-{next(ids):012d}>",
+                        host="test", pid=1)
+    for i in range(3):
+        url = f"http://kontumtv.test/thoi-su/bai-{i}/"
+        paras = [NFD(p) for p in PARAGRAPHS[i:i + 3]]
+        writer.write_exchange(HttpExchange(
+            url=url, protocol="HTTP/1.1", status=200,
+            response_headers=[("Content-Type", "text/html; charset=UTF-8")],
+            body=_post_html(f"Bài viết số {i}", paras, url, f"2024-04-2{i}T08:00:00+07:00"),
+            fetched_at=t0 + timedelta(minutes=i)))
+    writer.close()
+    return tmp_path / "crawl"
+
+
+def test_reextract_from_real_warcs(warc_crawl: Path, tmp_path: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("crawler.articles")
+    from archive.reader import read_capture
+
+    out = tmp_path / "ds"
+    code, stdout, err = run_export(capsys, str(warc_crawl), "--out", str(out), "--reextract",
+                                   "--format", "parquet")
+    assert code == 0, err
+    rows = pq.read_table(out / "data").to_pylist()
+    assert sorted(r["canonical_url"] for r in rows) == [
+        f"http://kontumtv.test/thoi-su/bai-{i}/" for i in range(3)]
+    for row in rows:
+        i = int(row["canonical_url"].rstrip("/").rsplit("-", 1)[1])
+        assert row["text"].split("\n") == PARAGRAPHS[i:i + 3]      # NFC again
+        assert row["date_published"] == datetime(2024, 4, 20 + i, 8, tzinfo=ICT)
+        cap = read_capture(warc_crawl / "warc" / row["warc_filename"], row["warc_offset"])
+        assert cap.record_id == row["warc_record_id"] and cap.url == row["canonical_url"]
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert "crawl: 1 WARC file(s), warcinfo 2024-05-01T01:00:00Z" in card
+
+
+def test_reextract_truncated_warc_fails_cleanly(warc_crawl: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("crawler.articles")
+    (warc,) = (warc_crawl / "warc").glob("*.warc.gz")
+    data = warc.read_bytes()
+    warc.write_bytes(data[: len(data) - 200])
+    out = tmp_path / "ds"
+    code, _, err = run_export(capsys, str(warc_crawl), "--out", str(out), "--reextract")
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert warc.name in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["crawl"]
