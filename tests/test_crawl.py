@@ -188,3 +188,55 @@ def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str, tmp_pat
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1, err
     assert err.startswith("newsarchive crawl: error: ") and message in err
+
+
+# --- the demo and the summary --------------------------------------------------------------
+
+def test_demo_runs_the_main_job_offline(tmp_path: Path) -> None:
+    if not (GOLD / "expected_urls.txt").exists():
+        pytest.skip("fixtures/kontumtv gold not built")
+    out = tmp_path / "demo"
+    proc = subprocess.run([sys.executable, "-m", "crawler", "demo", "--out", str(out)],
+                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.startswith("Replay server: http://127.0.0.1:")
+    n_gold = len(list((GOLD / "articles").glob("*.json")))
+    assert f"articles   {n_gold} written" in proc.stdout
+    assert len(articles(out)) == n_gold
+    assert (out / "index.cdxj").exists() and (out / ".newsarchive-demo").exists()
+    # a folder the demo did not make is never emptied
+    (tmp_path / "archive").mkdir()
+    (tmp_path / "archive" / "precious.warc.gz").write_bytes(b"x")
+    assert cli_main(["demo", "--out", str(tmp_path / "archive")]) == 2
+    assert (tmp_path / "archive" / "precious.warc.gz").read_bytes() == b"x"
+
+
+def test_summary_and_progress_lines_from_stats() -> None:
+    from crawler.commands.crawl import format_summary, progress_line
+
+    stats = {
+        "elapsed_time_seconds": 10.0, "finish_reason": "finished",
+        "downloader/response_count": 120, "downloader/response_status_count/200": 110,
+        "downloader/response_status_count/404": 4, "downloader/response_status_count/503": 6,
+        "downloader/exception_type_count/twisted.internet.error.TimeoutError": 2,
+        "downloader/exception_type_count/scrapy.exceptions.IgnoreRequest": 3,
+        "newsarchive/pages/post": 40, "newsarchive/pages/listing": 20,
+        "warc/records": 250, "warc/bytes": 2_500_000, "warc/files": 1,
+        "articles/written": 39, "articles/duplicate": 1,
+        "articles/quality/no_date": 2, "robotstxt/forbidden": 3,
+        "newsarchive/links/skipped/offsite": 17, "retry/count": 6,
+        "retry/retry_after/seconds": 12.0,
+    }
+    text = format_summary(stats, url="http://127.0.0.1:1/", out=Path("out"), index_lines=249)
+    assert "responses  120 (12.0/s)  by status: 200 110, 503 6, 404 4" in text
+    assert "WARC       250 records, 2.5 MB in 1 file -> out/warc" in text
+    assert "articles   39 written (1 duplicate) -> out/articles.jsonl" in text
+    assert "quality    no_date 2" in text
+    assert "not fetched offsite 17, robots.txt 3" in text
+    assert "errors     HTTP 503 6, HTTP 404 4, TimeoutError 2" in text
+    assert "retries    6 (waited 12 s for Retry-After)" in text
+    assert text.splitlines()[-1] == "  time       10.0 s (finished)"
+    line = progress_line({"response_received_count": 50, "articles/written": 7,
+                          "warc/bytes": 1_200_000, "scheduler/enqueued": 80,
+                          "scheduler/dequeued": 50}, 75.0, (10.0, 30), 20.0)
+    assert line == "[0:01:15] 50 responses (2/s), 7 articles, 1.2 MB WARC, 30 queued"

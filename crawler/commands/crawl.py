@@ -122,11 +122,9 @@ def format_summary(stats: Mapping[str, Any], *, url: str, out: Path | None,
     statuses = _counts(stats, "downloader/response_status_count/")
     kinds = _counts(stats, "newsarchive/pages/")
     lines = [f"Crawled {url}{' (replayed from WARC)' if replay else ''}"
-             f" -> {out if out else '(no output folder)'}",
-             f"  finished   {stats.get('finish_reason', 'unknown')} in {elapsed:.1f} s"
-             f" ({responses / elapsed if elapsed else 0:.1f} responses/s)"]
-    lines.append(f"  responses  {responses:,}" + (f"  by status: {_join(statuses)}"
-                                                   if statuses else ""))
+             f" -> {out if out else '(no output folder)'}"]
+    lines.append(f"  responses  {responses:,} ({responses / elapsed if elapsed else 0:.1f}/s)"
+                 + (f"  by status: {_join(statuses)}" if statuses else ""))
     if kinds:
         lines.append(f"  pages      {_join(kinds, 10)}")
     files = int(stats.get("warc/files", 0))
@@ -177,7 +175,10 @@ def format_summary(stats: Mapping[str, Any], *, url: str, out: Path | None,
     lines.append(f"  errors     {_join(errors, 10) if errors else 'none'}")
     retries = int(stats.get("retry/count", 0))
     if retries:
-        lines.append(f"  retries    {retries:,}")
+        waited = float(stats.get("retry/retry_after/seconds", 0))
+        lines.append(f"  retries    {retries:,}"
+                     + (f" (waited {waited:.0f} s for Retry-After)" if waited else ""))
+    lines.append(f"  time       {elapsed:.1f} s ({stats.get('finish_reason', 'unknown')})")
     return "\n".join(lines)
 
 
