@@ -370,7 +370,8 @@ class _Checker:
                         b"WARC/") and stream.get(pos, pos + 11).lower() != b"filedesc://":
                     raise _Unreadable("not a WARC file (no WARC/ version line at the start)")
                 if first and stream.get(pos, pos + 11).lower() == b"filedesc://":
-                    raise _Unreadable("ARC file (filedesc://...): unsupported, only WARC is checked")
+                    raise _Unreadable(
+                        "ARC file (filedesc://...): unsupported, only WARC is checked")
                 first = False
                 pos = self._record(pos)
                 if pos is None:
@@ -724,8 +725,8 @@ class _Checker:
                                  f"{alg} digest")
             return
         if not any(hashlib.new(hname, c).digest() == expected for c in candidates):
-            self.add(off, ERROR, f"{name} mismatch: recorded {value}, computed "
-                                 f"{alg}:{base64.b32encode(hashlib.new(hname, candidates[0]).digest()).decode()}")
+            computed = base64.b32encode(hashlib.new(hname, candidates[0]).digest()).decode()
+            self.add(off, ERROR, f"{name} mismatch: recorded {value}, computed {alg}:{computed}")
 
 
 _CANONICAL = {n.lower(): n for n in (

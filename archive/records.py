@@ -331,7 +331,8 @@ def http_request_head(exchange: HttpExchange) -> bytes:
 # --------------------------------------------------------------------------- builders
 
 
-def _common(rec_type: str, record_id: str, date: datetime, url: str | None) -> list[tuple[str, str]]:
+def _common(rec_type: str, record_id: str, date: datetime,
+            url: str | None) -> list[tuple[str, str]]:
     headers = [
         ("WARC-Type", rec_type),
         ("WARC-Record-ID", check_record_id(record_id)),

@@ -80,11 +80,12 @@ def pywb_replay(paths: Sequence[str | os.PathLike[str]], *, timeout: float = 30.
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
                     break
-            except (urllib.error.URLError, ConnectionError, OSError):
+            except (urllib.error.URLError, ConnectionError, OSError) as exc:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     log.flush()
                     raise RuntimeError("wayback did not start: "
-                                       + (root / "wayback.log").read_text(errors="replace")[-500:])
+                                       + (root / "wayback.log").read_text(errors="replace")[-500:]
+                                       ) from exc
                 time.sleep(0.2)
         yield base
     finally:

@@ -57,7 +57,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, gzip.compress(ARTICLE.encode(), mtime=0),
                        html + [("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")])
         elif self.path == "/deflate/":
-            self._send(200, zlib.compress(ARTICLE.encode()), html + [("Content-Encoding", "deflate")])
+            self._send(200, zlib.compress(ARTICLE.encode()),
+                       html + [("Content-Encoding", "deflate")])
         elif self.path == "/chunked/":
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=UTF-8")
@@ -69,11 +70,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(f"{len(part):x}\r\n".encode() + part + b"\r\n")
             self.wfile.write(b"0\r\n\r\n")
         elif self.path == "/legacy/":
-            self._send(200, LEGACY.encode("cp1258"), [("Content-Type", "text/html; charset=windows-1258")])
+            self._send(200, LEGACY.encode("cp1258"),
+                       [("Content-Type", "text/html; charset=windows-1258")])
         elif self.path == "/old/":
             self._send(301, b"", [("Location", "/"), ("Content-Type", "text/html")])
         elif self.path == "/feed/":
-            self._send(200, "<rss><channel><title>Kon Tum</title></channel></rss>".encode(),
+            self._send(200, b"<rss><channel><title>Kon Tum</title></channel></rss>",
                        [("Content-Type", "application/rss+xml; charset=UTF-8")])
         elif self.path == "/logo.png":
             self._send(200, PNG, [("Content-Type", "image/png")])
