@@ -3,7 +3,8 @@
 - :func:`iter_captures` yields a :class:`Capture` per ``response`` record (HTTP(S) URLs);
 - :func:`read_capture` reads the one at a given offset (the CDXJ ``offset``);
 - :func:`iter_records` yields every record (:class:`RawRecord`) for tools;
-- :func:`iter_parsed` yields warcio's parsed records (for the indexer).
+- :func:`iter_parsed` yields warcio's parsed records (for the indexer);
+- :func:`read_warcinfo` returns the fields of a file's warcinfo record.
 
 Parsing is warcio's (``ArchiveIterator``). On top of it each record's block is checked
 to be complete (warcio silently returns short blocks from truncated files), and any
@@ -241,6 +242,24 @@ def iter_records(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str
                 offset=where,
                 length=length,
             )
+
+
+def read_warcinfo(path: str | os.PathLike[str]) -> dict[str, list[str]]:
+    """Fields of the file's first ``warcinfo`` record (``{"software": [...], ...}``).
+
+    Values are lists (a field may repeat, e.g. several ``http-header-*`` lines); a file
+    whose first record is not a warcinfo gives ``{}``.
+    """
+    for record in iter_records(path):
+        if record.rec_type != "warcinfo":
+            return {}
+        fields: dict[str, list[str]] = {}
+        for line in record.block.decode("utf-8", errors="replace").splitlines():
+            name, colon, value = line.partition(":")
+            if colon and name.strip():
+                fields.setdefault(name.strip(), []).append(value.strip())
+        return fields
+    return {}
 
 
 def _paths(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str]) -> list[Path]:

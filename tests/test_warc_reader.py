@@ -143,3 +143,14 @@ def test_property_read_write_round_trip(tmp_path_factory, headers, body, status)
     assert cap.body == body
     assert cap.status == status
     assert cap.headers == headers
+
+
+def test_read_warcinfo(tmp_path):
+    from archive.reader import read_warcinfo
+
+    with WarcWriter(tmp_path, warcinfo={"software": "newsarchive 0.1", "robots": "obey",
+                                        "operator": "Đài Kon Tum"}) as writer:
+        writer.write_exchange(exchange(b"x"))
+    (path,) = writer.closed_files
+    assert read_warcinfo(path) == {"software": ["newsarchive 0.1"], "robots": ["obey"],
+                                   "operator": ["Đài Kon Tum"]}
