@@ -44,8 +44,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from crawler.sitegen.build import FIXTURE_SITES, build_all
     from crawler.sitegen import corpus, corpus_tintaynguyen  # noqa: F401  (register sites)
+    from crawler.sitegen.build import FIXTURE_SITES, build_all
 
     names = args.site
     for name in names or []:

@@ -286,7 +286,8 @@ P("sam-ngoc-linh-cay-tri-ty-cua-dai-ngan",
    "[Cổng thông tin điện tử Chính phủ](https://chinhphu.vn/quy-hoach-vung-trong-sam-ngoc-linh).",
    "Để chống sâm giả, sâm trôi nổi, tỉnh đã bảo hộ nhãn hiệu chứng nhận và truy xuất nguồn gốc "
    "bằng tem điện tử. Người mua được khuyến cáo chỉ mua tại các cơ sở được cấp phép.",
-   "Bạn đọc có thể xem lại loạt bài cũ về [lễ hội sâm năm 2015](/kinh-te/le-hoi-sam-ngoc-linh-2015/) "
+   "Bạn đọc có thể xem lại loạt bài cũ về "
+   "[lễ hội sâm năm 2015](/kinh-te/le-hoi-sam-ngoc-linh-2015/) "
    "để thấy chặng đường phát triển của loại dược liệu quý này.",
    "Ông Nguyễn Đức Long, một doanh nghiệp trồng sâm ở Tu Mơ Rông, cho rằng nếu giữ được chất "
    "lượng và uy tín thì sâm Ngọc Linh hoàn toàn có thể vươn ra thị trường thế giới."])
@@ -363,7 +364,8 @@ P("day-nhanh-giai-ngan-von-dau-tu-cong-nam-2024",
    "thầu còn hạn chế.",
    "Chủ tịch UBND tỉnh yêu cầu người đứng đầu các chủ đầu tư chịu trách nhiệm về tiến độ; "
    "kiên quyết điều chuyển vốn từ dự án chậm sang dự án có khả năng giải ngân tốt. Kinh "
-   "nghiệm từ kế hoạch trung hạn được [HĐND tỉnh thông qua năm 2019](noslash:ky-hop-thu-9-hdnd-tinh-thong-qua-ke-hoach-dau-tu-cong) "
+   "nghiệm từ kế hoạch trung hạn được [HĐND tỉnh thông qua năm 2019]"
+   "(noslash:ky-hop-thu-9-hdnd-tinh-thong-qua-ke-hoach-dau-tu-cong) "
    "cho thấy chuẩn bị kỹ hồ sơ dự án là điều kiện để giải ngân nhanh.",
    "Hội nghị cũng thống nhất thành lập các tổ công tác đặc biệt, xuống tận hiện trường để tháo "
    "gỡ khó khăn cho từng dự án trọng điểm."])

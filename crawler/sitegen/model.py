@@ -51,7 +51,7 @@ def visible_date(moment: dt.datetime) -> str:
 
 def rfc822(moment: dt.datetime) -> str:
     """RSS pubDate in UTC: 'Thu, 21 Sep 2017 09:30:00 +0000' (locale independent)."""
-    utc = moment.astimezone(dt.timezone.utc)
+    utc = moment.astimezone(dt.UTC)
     days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
     months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
     return (f"{days[utc.weekday()]}, {utc.day:02d} {months[utc.month - 1]} {utc.year} "
@@ -195,7 +195,8 @@ class Site:
     pages: list[Page]
     menu: tuple[str, ...]      # category keys in the header menu
     per_page: int = 8
-    permalink: str = "category"       # '/%category%/%postname%/' or 'date' ('/%Y/%m/%d/%postname%/')
+    # 'category' ('/%category%/%postname%/') or 'date' ('/%Y/%m/%d/%postname%/')
+    permalink: str = "category"
     disallowed: tuple[str, ...] = ()   # robots.txt Disallow paths (besides /wp-admin/)
     tags: dict[str, Tag] = field(default_factory=dict)
     by_slug: dict[str, Post] = field(default_factory=dict)

@@ -20,7 +20,16 @@ from urllib.parse import quote
 
 from crawler.sitegen import markup
 from crawler.sitegen.links import Links
-from crawler.sitegen.model import BodyImage, Page, Post, Site, iso, parse_local, slugify, visible_date
+from crawler.sitegen.model import (
+    BodyImage,
+    Page,
+    Post,
+    Site,
+    iso,
+    parse_local,
+    slugify,
+    visible_date,
+)
 
 E = html.escape
 
@@ -74,7 +83,8 @@ class KontumTheme:
             f'href="{L(self.asset_base + "/style.css?ver=5.2", "req")}" media="all">\n'
             f'<script src="{L("/wp-includes/js/jquery/jquery.min.js?ver=3.7.1", "req")}" '
             'id="jquery-core-js"></script>\n'
-            f'<script async src="{L("https://www.googletagmanager.com/gtag/js?id=G-KT2016", "req")}">'
+            '<script async src="'
+            f'{L("https://www.googletagmanager.com/gtag/js?id=G-KT2016", "req")}">'
             "</script>\n"
             "</head>\n"
             f'<body class="{body_class}">\n<div id="page" class="site">\n'
@@ -150,12 +160,14 @@ class KontumTheme:
             f'<h3 class="widget-title">Xem nhiều</h3><ol>{viewed}</ol></section>\n'
             '<section id="media_image-4" class="widget widget_media_image">'
             f'<a href="{L("https://dichvucong.gov.vn/p/home/dvc-trang-chu.html")}" target="_blank">'
-            f'<img width="300" height="100" src="{L("/wp-content/uploads/2020/01/banner-dvc.jpg", "req")}" '
+            '<img width="300" height="100" src="'
+            f'{L("/wp-content/uploads/2020/01/banner-dvc.jpg", "req")}" '
             'class="image wp-image-41 attachment-full size-full" alt="Cổng Dịch vụ công Quốc gia" '
             'decoding="async" loading="lazy"></a></section>\n'
             '<section id="media_image-5" class="widget widget_media_image">'
             f'<a href="{L("https://baochinhphu.vn/")}" target="_blank">'
-            f'<img width="300" height="100" src="{L("/wp-content/uploads/2020/01/banner-bcp.jpg", "req")}" '
+            '<img width="300" height="100" src="'
+            f'{L("/wp-content/uploads/2020/01/banner-bcp.jpg", "req")}" '
             'class="image wp-image-42 attachment-full size-full" alt="Báo điện tử Chính phủ" '
             'decoding="async" loading="lazy"></a></section>\n'
             "</aside>\n"
@@ -238,16 +250,22 @@ class KontumTheme:
                     f"{json.dumps(ld, ensure_ascii=False)}</script>\n")
         return "".join(head)
 
+    def tag_path(self, name: str) -> str:
+        tag = self.site.tags.get(name)
+        return tag.path if tag else f"/tag/{slugify(name)}/"
+
     def share(self, L: Links, post: Post, where: str) -> str:
         u = quote(self.site.url(self.site.post_path(post)), safe="")
         t = quote(post.title, safe="")
         return (
             f'<div class="share-buttons share-{where}"><span class="share-label">Chia sẻ:</span>'
-            f'<a class="share-facebook" href="{L("https://www.facebook.com/sharer/sharer.php?u=" + u)}" '
+            '<a class="share-facebook" href="'
+            f'{L("https://www.facebook.com/sharer/sharer.php?u=" + u)}" '
             'target="_blank" rel="nofollow noopener">Facebook</a>'
             f'<a class="share-zalo" href="{L("https://sp.zalo.me/share_inline?url=" + u)}" '
             'target="_blank" rel="nofollow noopener">Zalo</a>'
-            f'<a class="share-twitter" href="{L("https://twitter.com/intent/tweet?url=" + u + "&text=" + t)}" '
+            '<a class="share-twitter" href="'
+            f'{L("https://twitter.com/intent/tweet?url=" + u + "&text=" + t)}" '
             'target="_blank" rel="nofollow noopener">Twitter</a>'
             '<a class="share-print" href="javascript:window.print()">In bài</a></div>\n')
 
@@ -331,9 +349,11 @@ class KontumTheme:
         items = []
         for n in (1, 2):
             if n == page_no:
-                items.append(f'<span class="post-page-numbers current" aria-current="page">{n}</span>')
+                items.append('<span class="post-page-numbers current" aria-current="page">'
+                             f"{n}</span>")
             else:
-                items.append(f'<a href="{L(s.post_path(post, n))}" class="post-page-numbers">{n}</a>')
+                items.append(f'<a href="{L(s.post_path(post, n))}" '
+                             f'class="post-page-numbers">{n}</a>')
         return f'<div class="page-links">Trang: {" ".join(items)}</div>'
 
     def comments_html(self, L: Links, post: Post) -> str:
@@ -433,7 +453,7 @@ class KontumTheme:
         tags = ""
         if post.tags:
             tags = ('<div class="post-tags"><span class="tags-title">Từ khóa:</span> ' + ", ".join(
-                f'<a href="{L(s.tags[t].path if t in s.tags else "/tag/" + slugify(t) + "/")}" '
+                f'<a href="{L(self.tag_path(t))}" '
                 f'rel="tag">{E(t)}</a>' for t in post.tags) + "</div>\n")
         nav = []
         if older:
@@ -556,7 +576,8 @@ class KontumTheme:
         if featured and items:
             lead = items[0]
             items = items[1:]
-            top = (f'<div class="featured-post">{self.thumb_item(L, lead, excerpt_words=40, heading="h2")}'
+            lead_html = self.thumb_item(L, lead, excerpt_words=40, heading="h2")
+            top = (f'<div class="featured-post">{lead_html}'
                    "</div>\n")
         listing = "".join(self.thumb_item(L, p, excerpt_words=28, heading="h2") for p in items)
         main = (
@@ -666,7 +687,8 @@ class NewspaperTheme(KontumTheme):
             f"<link rel='stylesheet' id='td-theme-css' "
             f"href='{L(self.asset_base + '/style.css?ver=12.6.5', 'req')}' type='text/css' "
             "media='all' />\n"
-            f"<script type=\"text/javascript\" src=\"{L('/wp-includes/js/jquery/jquery.min.js?ver=3.7.1', 'req')}\" "
+            '<script type="text/javascript" src="'
+            f"{L('/wp-includes/js/jquery/jquery.min.js?ver=3.7.1', 'req')}\" "
             'id="jquery-core-js"></script>\n'
             "</head>\n\n"
             f'<body class="{body_class} td-standard-pack global-block-template-1 '
@@ -681,7 +703,8 @@ class NewspaperTheme(KontumTheme):
             "</div>\n</div>\n</div>\n"
             f"{self.footer(L)}"
             "</div><!--close td-outer-wrap-->\n"
-            f"<script type=\"text/javascript\" src=\"{L(self.asset_base + '/js/main.js?ver=12.6.5', 'req')}\" "
+            '<script type="text/javascript" src="'
+            f"{L(self.asset_base + '/js/main.js?ver=12.6.5', 'req')}\" "
             'id="td-site-min-js"></script>\n'
             "</body>\n</html>\n")
 
@@ -710,11 +733,13 @@ class NewspaperTheme(KontumTheme):
             f'{L(self.asset_base + "/images/logo.png", "req")}" alt="{E(s.long_name)}" '
             f'width="300" height="90"/><span class="td-visual-hidden">{E(s.name)}</span></a>'
             "</div></div>\n"
-            '<div class="td-header-menu-wrap-full td-container-wrap"><div class="td-header-menu-wrap">'
+            '<div class="td-header-menu-wrap-full td-container-wrap">'
+            '<div class="td-header-menu-wrap">'
             '<div class="td-container td-header-row td-header-main-menu"><div id="td-header-menu" '
             f'role="navigation"><ul id="menu-main-menu" class="sf-menu">{"".join(items)}</ul>'
             "</div></div></div></div>\n"
-            '<div class="td-trending-now-wrapper" id="td_uid_trend"><div class="td-trending-now-title">'
+            '<div class="td-trending-now-wrapper" id="td_uid_trend">'
+            '<div class="td-trending-now-title">'
             f'Tin nóng</div><div class="td-trending-now-display-area">{trending}</div></div>\n'
             "</div>\n")
 
@@ -730,11 +755,13 @@ class NewspaperTheme(KontumTheme):
                 f'{L(s.upload(s.thumb_file(p)), "req")}" alt="" title="{E(p.title)}"/></a></div>'
                 '<div class="item-details"><h3 class="entry-title td-module-title"><a href="'
                 f'{L(s.post_path(p))}" rel="bookmark" title="{E(p.title)}">{E(p.title)}</a></h3>'
-                '<div class="td-module-meta-info"><span class="td-post-date"><time class="entry-date '
+                '<div class="td-module-meta-info"><span class="td-post-date">'
+                '<time class="entry-date '
                 f'updated td-module-date" datetime="{iso(p.moment)}">{p.moment:%d/%m/%Y}</time>'
                 "</span></div></div></div>" for p in posts)
-            return ('<div class="td_block_wrap td_block_7 td_block_widget"><div class="td-block-title-wrap">'
-                    f'<h4 class="block-title"><span class="td-pulldown-size">{title}</span></h4></div>'
+            return ('<div class="td_block_wrap td_block_7 td_block_widget">'
+                    '<div class="td-block-title-wrap"><h4 class="block-title">'
+                    f'<span class="td-pulldown-size">{title}</span></h4></div>'
                     f'<div class="td_block_inner">{mods}</div></div>\n')
 
         return ('<div class="td-pb-span4 td-main-sidebar" role="complementary">'
@@ -756,7 +783,8 @@ class NewspaperTheme(KontumTheme):
             f'<ul id="menu-footer" class="td-subfooter-menu">{pages}'
             f'<li class="menu-item"><a href="{L("/wp-login.php")}">Đăng nhập</a></li></ul></div>'
             '<div class="td-pb-span td-sub-footer-copy">&copy; Bản quyền thuộc '
-            f"{E(s.long_name)}. Mọi hình thức sao chép phải ghi rõ nguồn.</div></div></div></div>\n")
+            f"{E(s.long_name)}. Mọi hình thức sao chép phải ghi rõ nguồn."
+            "</div></div></div></div>\n")
 
     def share(self, L: Links, post: Post, where: str) -> str:
         u = quote(self.site.url(self.site.post_path(post)), safe="")
@@ -811,7 +839,8 @@ class NewspaperTheme(KontumTheme):
                 out.append(f'<a href="{L(self.paged(base, n))}" class="page" title="{n}">{n}</a>')
             last = n
         if page_no < pages:
-            out.append(f'<a href="{L(self.paged(base, page_no + 1))}"><i class="td-icon-menu-right">'
+            out.append(f'<a href="{L(self.paged(base, page_no + 1))}">'
+                       '<i class="td-icon-menu-right">'
                        "</i></a>")
         out.append(f'<span class="pages">Trang {page_no} của {pages}</span>')
         return f'<div class="page-nav td-pb-padding-side">{"".join(out)}</div>\n'
@@ -846,7 +875,7 @@ class NewspaperTheme(KontumTheme):
         if post.tags:
             tags = ('<div class="td-post-source-tags"><ul class="td-tags td-post-small-box '
                     'clearfix"><li><span>TAGS</span></li>' + "".join(
-                        f'<li><a href="{L(s.tags[t].path if t in s.tags else "/tag/" + slugify(t) + "/")}">'
+                        f'<li><a href="{L(self.tag_path(t))}">'
                         f"{E(t)}</a></li>" for t in post.tags) + "</ul></div>\n")
         nav = ['<div class="td-block-row td-post-next-prev">']
         if older:
@@ -868,7 +897,8 @@ class NewspaperTheme(KontumTheme):
             f'{L(s.post_path(p))}" rel="bookmark" title="{E(p.title)}">{E(p.title)}</a></h3>'
             "</div></div></div>" for p in related)
         main = (
-            '<div class="td-pb-span8 td-main-content" role="main"><div class="td-ss-main-content">\n'
+            '<div class="td-pb-span8 td-main-content" role="main">'
+            '<div class="td-ss-main-content">\n'
             '<div class="td-crumb-container"><div class="entry-crumbs"><span><a title="" '
             f'class="entry-crumb" href="{L("/")}">Trang chủ</a></span> <i class="td-icon-right '
             f'td-bread-sep"></i> <span><a class="entry-crumb" href="{L(cats[0].path)}">'
