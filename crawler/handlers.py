@@ -13,8 +13,9 @@ in ``request.meta["newsarchive_warc"]``, so articles built from a replay point a
 original archive. WARC capture is off while replaying unless ``ARCHIVE_CAPTURE_REPLAY``
 is true (see crawler.middlewares); with it on, provenance points at the new WARCs.
 
-The index is built in memory by one pass over the WARCs (URL -> file, offset, date of the
-latest capture); bodies are read back on demand with ``archive.reader.read_capture``.
+The index (URL -> file and offset of the latest capture) comes from a crawl folder's
+``index.cdxj`` when it is newer than the folder's WARCs, else from one pass over the
+WARCs; bodies are read back on demand with ``archive.reader.read_capture``.
 
 Settings read: ``NEWSARCHIVE_REPLAY_FROM`` (list of WARC files, or folders holding
 ``warc/*.warc.gz`` or ``*.warc.gz``). :func:`replay_settings` gives the settings the crawl
@@ -31,7 +32,6 @@ import logging
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 
+from archive.index import CdxjIndex
 from archive.reader import iter_captures, read_capture
 from archive.records import warc_target_uri
 from crawler.articles import find_warc_files, provenance_from_location
@@ -53,12 +54,22 @@ logger = logging.getLogger(__name__)
 MISS_HEADER = "X-Newsarchive-Replay"
 
 
+def replay_sources(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """The paths as given, checked: each must be a WARC file or a folder holding WARCs.
+
+    Raises NewsarchiveError (one line) otherwise.
+    """
+    sources = [Path(p) for p in paths]
+    for source in sources:
+        find_warc_files([source])
+    return sources
+
+
 def replay_settings(paths: Iterable[str | os.PathLike[str]]) -> dict[str, Any]:
     """Settings that make a crawl replay from ``paths`` (validated: raises on bad paths)."""
-    files = [str(p) for p in find_warc_files(paths)]
     handler = "crawler.handlers.WarcReplayDownloadHandler"
     return {
-        "NEWSARCHIVE_REPLAY_FROM": files,
+        "NEWSARCHIVE_REPLAY_FROM": [str(p) for p in replay_sources(paths)],
         "DOWNLOAD_HANDLERS": {"http": handler, "https": handler},
         # nothing to be polite to: no delays, no throttling
         "DOWNLOAD_DELAY": 0,
@@ -70,23 +81,67 @@ def replay_settings(paths: Iterable[str | os.PathLike[str]]) -> dict[str, Any]:
 class _Entry:
     path: Path
     offset: int
-    fetched_at: datetime
-    order: int
+    when: tuple[Any, ...]  # sort key: the largest is the latest capture
+
+
+def _fresh_index(folder: Path, files: list[Path]) -> Path | None:
+    """``folder/index.cdxj`` when it exists and is newer than every WARC it covers."""
+    index = folder / "index.cdxj"
+    try:
+        mtime = index.stat().st_mtime
+        return index if all(f.stat().st_mtime <= mtime for f in files) else None
+    except OSError:
+        return None
 
 
 class ReplayIndex:
-    """URL -> location of its latest archived response (ties: the later in file order)."""
+    """URL (as in WARC-Target-URI) -> location of its latest archived response.
 
-    def __init__(self, files: Iterable[Path]) -> None:
+    Built from a crawl folder's ``index.cdxj`` when it is up to date (no WARC is read),
+    else by one pass over the WARCs. Latest = the largest WARC-Date; captures within the
+    same second (a retried 503 and its 200) are ordered by file and offset, so the later
+    one wins. Only the exact URL is matched: SURT folding (http/https, www, query order)
+    would serve another URL's answer, and a replayed crawl must see what the live one saw.
+    """
+
+    def __init__(self, sources: Iterable[Path]) -> None:
         self._latest: dict[str, _Entry] = {}
-        order = 0
+        self.files: list[Path] = []
+        self.from_cdxj: list[Path] = []
+        for source in sources:
+            files = find_warc_files([source])
+            self.files.extend(files)
+            index = _fresh_index(source, files) if source.is_dir() else None
+            if index is not None:
+                self._add_cdxj(index, files)
+                self.from_cdxj.append(index)
+            else:
+                self._add_scan(files)
+
+    def _offer(self, url: str, entry: _Entry) -> None:
+        old = self._latest.get(url)
+        if old is None or entry.when >= old.when:
+            self._latest[url] = entry
+
+    def _add_scan(self, files: list[Path]) -> None:
         for path in files:
+            rank = len(self.files) + files.index(path)  # later files rank higher
             for capture in iter_captures([path]):
-                entry = _Entry(path, capture.offset, capture.fetched_at, order)
-                order += 1
-                old = self._latest.get(capture.url)
-                if old is None or (entry.fetched_at, entry.order) >= (old.fetched_at, old.order):
-                    self._latest[capture.url] = entry
+                self._offer(capture.url, _Entry(path, capture.offset,
+                                                (capture.fetched_at.strftime("%Y%m%d%H%M%S"),
+                                                 rank, capture.offset)))
+
+    def _add_cdxj(self, index_path: Path, files: list[Path]) -> None:
+        by_name = {f.name: (rank, f) for rank, f in enumerate(files, len(self.files))}
+        for entry in CdxjIndex.load(index_path).entries:
+            if entry.status is None or entry.mime == "warc/revisit":
+                continue  # only response records are replayed
+            found = by_name.get(Path(entry.filename).name)
+            if found is None:
+                continue
+            rank, path = found
+            self._offer(entry.url, _Entry(path, entry.offset,
+                                          (entry.timestamp, rank, entry.offset)))
 
     def __len__(self) -> int:
         return len(self._latest)
@@ -112,8 +167,8 @@ class WarcReplayDownloadHandler:
             raise NotConfigured("NEWSARCHIVE_REPLAY_FROM is not set")
         self.crawler = crawler
         self.stats = crawler.stats
-        files = find_warc_files(paths)
-        self.index = ReplayIndex(files)
+        self.index = ReplayIndex(replay_sources(paths))
+        files = self.index.files
         self.stats.set_value("replay/index/urls", len(self.index))
         capture = crawler.settings.getbool("ARCHIVE_CAPTURE_REPLAY")
         logger.info("Replaying from %(n)d WARC file(s), %(urls)d archived URLs; no network; "

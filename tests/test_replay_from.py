@@ -18,8 +18,10 @@ import gzip
 import importlib.util
 import itertools
 import json
+import os
 import subprocess
 import sys
+import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,9 +32,11 @@ from scrapy import Request
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.utils.test import get_crawler
 
+from archive.index import write_cdxj
 from archive.reader import iter_captures, read_capture
 from archive.records import HttpExchange
 from archive.writer import WarcWriter
+from crawler.cli import main
 from crawler.errors import NewsarchiveError
 from crawler.handlers import MISS_HEADER, WarcReplayDownloadHandler, replay_settings
 from crawler.items import Provenance
@@ -134,11 +138,41 @@ def test_head_and_post(archive_dir):
 
 def test_replay_settings_validate_paths(tmp_path, archive_dir):
     settings = replay_settings([archive_dir])
-    assert settings["NEWSARCHIVE_REPLAY_FROM"] == [
-        str(p) for p in sorted((archive_dir / "warc").glob("*.warc.gz"))]
+    assert settings["NEWSARCHIVE_REPLAY_FROM"] == [str(archive_dir)]
     assert settings["DOWNLOAD_HANDLERS"]["https"] == "crawler.handlers.WarcReplayDownloadHandler"
     with pytest.raises(NewsarchiveError, match="no such file or folder"):
         replay_settings([tmp_path / "missing"])
+
+
+def test_fresh_cdxj_index_is_used_and_gives_the_same_answers(archive_dir):
+    scanned = make_handler([archive_dir])
+    assert scanned.index.from_cdxj == []
+    write_cdxj(sorted((archive_dir / "warc").glob("*.warc.gz")), archive_dir / "index.cdxj")
+    indexed = make_handler([archive_dir])
+    assert indexed.index.from_cdxj == [archive_dir / "index.cdxj"]
+    for path in ("/a/", "/?p=1", "/robots.txt", "/nope/"):
+        (r1, a), (r2, b) = fetch(scanned, BASE + path), fetch(indexed, BASE + path)
+        assert (a.status, a.body, a.headers) == (b.status, b.body, b.headers)
+        assert r1.meta.get(META_PROVENANCE) == r2.meta.get(META_PROVENANCE)
+    # an index older than the WARCs is not trusted
+    (warc,) = (archive_dir / "warc").glob("*.warc.gz")
+    os.utime(warc, (time.time() + 60, time.time() + 60))
+    assert make_handler([archive_dir]).index.from_cdxj == []
+
+
+def test_same_second_retry_replays_the_later_capture(tmp_path):
+    writer = WarcWriter(tmp_path / "warc", clock=lambda: T0, host="test", pid=1)
+    for status, body in ((503, b"busy"), (200, b"<html>ok</html>")):
+        writer.write_exchange(HttpExchange(url=f"{BASE}/r/", protocol="HTTP/1.1",
+                                           status=status, body=body, fetched_at=T0))
+    writer.close()
+    _, response = fetch(make_handler([tmp_path]), f"{BASE}/r/")
+    assert (response.status, response.body) == (200, b"<html>ok</html>")
+    write_cdxj(sorted((tmp_path / "warc").glob("*.warc.gz")), tmp_path / "index.cdxj")
+    handler = make_handler([tmp_path])
+    assert handler.index.from_cdxj
+    _, response = fetch(handler, f"{BASE}/r/")
+    assert (response.status, response.body) == (200, b"<html>ok</html>")
 
 
 # --- whole crawls -------------------------------------------------------------------------
@@ -263,8 +297,7 @@ def test_mini_site_replayed_and_reextracted(tmp_path):
         for prov in record["provenance"]:
             cap = read_capture(live / "warc" / prov["warc_filename"], prov["warc_offset"])
             assert cap.record_id == prov["warc_record_id"] and cap.url == prov["url"]
-    run([sys.executable, "-m", "crawler", "extract", str(live), "--out",
-         str(tmp_path / "extracted.jsonl")])
+    assert main(["extract", str(live), "--out", str(tmp_path / "extracted.jsonl")]) == 0
     assert_same_articles(live, tmp_path / "extracted.jsonl")
 
     # asked to, a replay captures again: new WARCs, provenance naming them
@@ -303,6 +336,5 @@ def test_kontum_fixture_replayed_from_its_archive(tmp_path):
     live_articles = read_articles(live / "articles.jsonl")
     assert live_articles, "the live crawl produced no articles"
     assert_same_articles(live, replayed / "articles.jsonl")
-    run([sys.executable, "-m", "crawler", "extract", str(live), "--out",
-         str(tmp_path / "extracted.jsonl")])
+    assert main(["extract", str(live), "--out", str(tmp_path / "extracted.jsonl")]) == 0
     assert_same_articles(live, tmp_path / "extracted.jsonl")
