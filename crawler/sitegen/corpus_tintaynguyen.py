@@ -102,7 +102,7 @@ P("cao-toc-khanh-hoa-buon-ma-thuot-tang-toc",
    "## Kỳ vọng mở lối ra biển",
    "Khi hoàn thành, tuyến cao tốc sẽ rút ngắn thời gian đi từ Buôn Ma Thuột xuống Nha Trang "
    "còn khoảng hai giờ, mở ra cơ hội lớn cho du lịch và vận chuyển nông sản."],
-  split=3)
+  split=2)
 
 P("mua-hoa-da-quy-tren-cao-nguyen",
   "Mùa hoa dã quỳ nhuộm vàng cao nguyên", "du-lich", "2020-11-20 09:00", "lam-vy",
