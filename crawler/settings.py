@@ -54,6 +54,14 @@ ARCHIVE_MAX_SIZE = 1_000_000_000  # rotate WARC files at this many bytes
 ARCHIVE_GZIP_LEVEL = 6           # as small as 9 on HTML, faster
 ARCHIVE_OPERATOR = None          # warcinfo 'operator' field
 ARCHIVE_CAPTURE_REPLAY = False   # write new WARCs also when replaying (--replay-from)
+# Content codings every WARC reader and pywb can undo: Scrapy 2.19 would also advertise
+# br and zstd, which archive.reader (zstd), older readers and replay tools cannot decode.
+# Scrapy's default Accept kept; Vietnamese preferred.
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "vi,en;q=0.8",
+    "Accept-Encoding": "gzip, deflate",
+}
 NEWSARCHIVE_REPLAY_FROM = None   # WARC files/folders to serve every request from (no network)
 
 # --- Spider middlewares --------------------------------------------------------------

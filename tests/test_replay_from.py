@@ -33,7 +33,7 @@ from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddlewa
 from scrapy.utils.test import get_crawler
 
 from archive.index import write_cdxj
-from archive.reader import iter_captures, read_capture
+from archive.reader import iter_captures, iter_records, read_capture
 from archive.records import HttpExchange
 from archive.writer import WarcWriter
 from crawler.cli import main
@@ -284,6 +284,15 @@ def test_mini_site_replayed_and_reextracted(tmp_path):
     live, replayed = tmp_path / "live", tmp_path / "replayed"
     with replay_server(tmp_path / "site") as base:
         scrapy_crawl(base, live)
+    # what went over the wire: codings every WARC reader can undo, and the gzip body the
+    # server sent, stored as received
+    records = list(iter_records(sorted((live / "warc").glob("*.warc.gz"))))
+    requests = [r for r in records if r.rec_type == "request"]
+    assert requests and all(b"\r\nAccept-Encoding: gzip, deflate\r\n" in r.block
+                            for r in requests)
+    home = next(c for c in iter_captures(sorted((live / "warc").glob("*.warc.gz")))
+                if c.url == base and c.status == 200)
+    assert home.header("Content-Encoding") == "gzip" and home.body[:2] == b"\x1f\x8b"
     # the server is stopped: everything below is served from the archive
     scrapy_crawl(base, replayed, *replay_crawl_settings(live))
     assert not (replayed / "warc").exists()  # no capture while replaying
