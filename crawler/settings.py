@@ -86,3 +86,7 @@ NEWSARCHIVE_WPJSON = "auto"      # REST API: 'auto' (advertised and nothing else
                                  # 'always' (advertised), 'never'
 NEWSARCHIVE_RETRY_AFTER_MAX = 300  # longest Retry-After (s) waited for; longer: give up
 NEWSARCHIVE_PROGRESS_INTERVAL = 0  # seconds between progress lines of `newsarchive crawl`
+# Scrapy 2.19 starts CONCURRENT_ITEMS asyncio tasks per response to handle its callback
+# output; the spider yields a handful of requests and at most one item per page, and the
+# default 100 cost ~25% of the crawl's CPU (bench/crawl.py).
+CONCURRENT_ITEMS = 16
