@@ -40,6 +40,7 @@ from __future__ import annotations
 import http
 import logging
 import platform
+import re
 import uuid
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
@@ -54,10 +55,12 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
 
+from archive.errors import ArchiveError
 from archive.records import WARC_VERSION, HttpExchange, build_metadata
 from archive.writer import WarcWriter
 from crawler import __version__
 from crawler.articles import provenance_from_location
+from crawler.errors import NewsarchiveError
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -131,6 +134,9 @@ class WarcSession:
         self.stats = crawler.stats
         self.directory = Path(settings["ARCHIVE_DIR"]) / "warc"
         self.prefix: str = settings.get("ARCHIVE_PREFIX", "newsarchive")
+        if not re.fullmatch(r"[A-Za-z0-9_.]+", self.prefix or ""):
+            raise NewsarchiveError(f"ARCHIVE_PREFIX {self.prefix!r}: use letters, digits, "
+                                   "'_' and '.' only")
         self.max_size: int = settings.getint("ARCHIVE_MAX_SIZE", 1_000_000_000)
         self.gzip_level: int = settings.getint("ARCHIVE_GZIP_LEVEL", 6)
         self.clock: Callable[[], datetime] = _callable_setting(settings, "ARCHIVE_CLOCK",
@@ -168,8 +174,23 @@ class WarcSession:
     # -- lifecycle ---------------------------------------------------------------------
 
     def open(self, spider: Any = None) -> None:
-        if self.writer is not None or self.closed:
+        """Open the writer (``spider_opened``); a folder that cannot be written stops the
+        crawl before anything is fetched unarchived."""
+        if self.writer is not None or self.closed or self.failed:
             return
+        try:
+            self._start()
+        except (OSError, ArchiveError) as exc:
+            self.fail("opening", str(self.directory), exc)
+
+    def _writer(self) -> WarcWriter:
+        if self.writer is None:
+            if self.failed or self.closed:
+                raise ArchiveError("the WARC writer is not open")
+            self._start()
+        return self.writer
+
+    def _start(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         self.writer = WarcWriter(
             self.directory, prefix=self.prefix, max_size=self.max_size, clock=self.clock,
@@ -194,17 +215,13 @@ class WarcSession:
     # -- writing -----------------------------------------------------------------------
 
     def write_exchange(self, exchange: HttpExchange) -> Any:
-        if self.writer is None:
-            self.open()
-        location = self.writer.write_exchange(exchange)
+        location = self._writer().write_exchange(exchange)
         self._update_stats()
         return location
 
     def write_metadata(self, url: str, fields: dict[str, object], *, refers_to: str,
                        date: datetime | None) -> None:
-        if self.writer is None:
-            self.open()
-        writer = self.writer
+        writer = self._writer()
         record = build_metadata(url, fields, record_id=writer.new_record_id(),
                                 date=date or self.clock(), refers_to=refers_to,
                                 concurrent_to=[refers_to], warcinfo_id=writer.warcinfo_id)
@@ -215,9 +232,7 @@ class WarcSession:
     def write_failure(self, url: str, fields: dict[str, object], *,
                       date: datetime | None) -> None:
         """A ``metadata`` record for a fetch that got no response (no Refers-To)."""
-        if self.writer is None:
-            self.open()
-        writer = self.writer
+        writer = self._writer()
         record = build_metadata(url, fields, record_id=writer.new_record_id(),
                                 date=date or self.clock(), warcinfo_id=writer.warcinfo_id)
         writer.write_record(record)
@@ -234,7 +249,7 @@ class WarcSession:
     def fail(self, what: str, url: str, exc: BaseException) -> None:
         """A write failed: count, log, and close the crawl cleanly (once)."""
         self.stats.inc_value("warc/errors")
-        logger.error("WARC write failed for %(what)s of %(url)s: %(exc)s; stopping the crawl",
+        logger.error("WARC writing failed (%(what)s %(url)s): %(exc)s; stopping the crawl",
                      {"what": what, "url": url, "exc": exc})
         if self.failed:
             return

@@ -375,3 +375,26 @@ def test_fetch_failure_noted_in_a_metadata_record(setup, tmp_path):
     assert lines[0] == "fetchError: TimeoutError: took longer than 60.0 seconds"
     assert crawler.stats.get_value("warc/exceptions/TimeoutError") == 1
     assert crawler.stats.get_value("warc/exceptions/IgnoreRequest") is None
+
+
+def test_unwritable_archive_folder_stops_the_crawl_before_fetching(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the WARC folder should be")
+    crawler = make_crawler(blocker)
+    mw = WarcCaptureMiddleware.from_crawler(crawler)
+    stops: list[str] = []
+    mw.session.stop_crawl = stops.append
+    mw.session.open()  # spider_opened
+    assert stops == [FINISH_REASON_WRITE_ERROR]
+    request = Request(f"{BASE}/")
+    with pytest.raises(IgnoreRequest):
+        capture(mw, request, Response(request.url, body=b"x", request=request,
+                                      protocol="HTTP/1.1"))
+    mw.session.close()
+
+
+def test_bad_prefix_is_a_configuration_error(tmp_path):
+    from crawler.errors import NewsarchiveError
+
+    with pytest.raises(NewsarchiveError, match="ARCHIVE_PREFIX 'my-crawl'"):
+        WarcCaptureMiddleware.from_crawler(make_crawler(tmp_path, ARCHIVE_PREFIX="my-crawl"))
