@@ -116,19 +116,21 @@ def test_chunked_transfer_encoding_is_renamed(setup, tmp_path):
 
 def test_redirect_is_captured_with_real_protocol_and_reason(setup, tmp_path):
     crawler, mw = setup
-    request = Request(f"{BASE}/?p=123")
+    request = Request(f"{BASE}/?p=123", headers={"Accept": "text/html"})
     response = Response(request.url, status=301, body=b"", request=request, protocol="HTTP/1.0",
-                        headers={"Location": f"{BASE}/thoi-su/tet/"})
+                        headers={"Location": f"{BASE}/thoi-su/tet/", "Content-Length": "0"})
     capture(mw, request, response)
     mw.session.close()
     records = list(iter_records(warc_files(tmp_path)))
     response_rec = next(r for r in records if r.rec_type == "response")
     request_rec = next(r for r in records if r.rec_type == "request")
-    assert response_rec.block.startswith(b"HTTP/1.0 301 Moved Permanently\r\n")
-    assert b"Location: http://kontumtv.test/thoi-su/tet/\r\n" in response_rec.block
-    assert request_rec.block.startswith(b"GET /?p=123 HTTP/1.0\r\n")
+    assert response_rec.block == (b"HTTP/1.0 301 Moved Permanently\r\n"
+                                  b"Location: http://kontumtv.test/thoi-su/tet/\r\n"
+                                  b"Content-Length: 0\r\n\r\n")
     # Twisted adds Host; the record says what went over the wire
-    assert b"\r\nHost: kontumtv.test\r\n" in request_rec.block
+    assert request_rec.block == (b"GET /?p=123 HTTP/1.0\r\n"
+                                 b"Host: kontumtv.test\r\n"
+                                 b"Accept: text/html\r\n\r\n")
     assert response_rec.get("WARC-Concurrent-To") == request_rec.get("WARC-Record-ID")
     assert crawler.stats.get_value("warc/responses/status/301") == 1
 
