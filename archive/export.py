@@ -39,6 +39,7 @@ import sqlite3
 import sys
 import time
 import unicodedata
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -56,7 +57,6 @@ EXTENSIONS = {"jsonl": "jsonl", "parquet": "parquet", "csv": "csv", "hf": "parqu
 DATA_DIR = "data"
 SPLIT = "train"
 
-_WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)?\s*$", re.IGNORECASE)
 _UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
@@ -172,7 +172,8 @@ def _utc_key(dt: datetime) -> str:
 
 def normalise_text(text: str) -> str:
     """The text as compared for duplicates: NFC, casefolded, whitespace collapsed."""
-    return _WS.sub(" ", unicodedata.normalize("NFC", text).casefold()).strip()
+    # str.split() splits on every Unicode whitespace, like \s+, several times faster
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 def text_hash(text: str) -> bytes | None:
@@ -185,12 +186,13 @@ def text_hash(text: str) -> bytes | None:
 
 def shingles(text: str, size: int) -> set[bytes]:
     """Word n-grams of the normalised text (the whole text if shorter than n words)."""
-    words = _WORD.findall(normalise_text(text or ""))
+    words = [w.encode("utf-8") for w in _WORD.findall(normalise_text(text or ""))]
     if not words:
         return set()
     if len(words) <= size:
-        return {" ".join(words).encode("utf-8")}
-    return {" ".join(words[i:i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+        return {b" ".join(words)}
+    # the shorter tails end the zip: one gram per window of `size` words
+    return {b" ".join(gram) for gram in zip(*(words[k:] for k in range(size)), strict=False)}
 
 
 def nfc_deep(value: Any) -> Any:
@@ -1009,15 +1011,39 @@ def _near_dedup(db: sqlite3.Connection, sources: _Sources, options: ExportOption
     """MinHash LSH over kept records, earliest capture first; a record whose shingle set
     has Jaccard >= threshold with an earlier kept record of another canonical_url is a
     near duplicate. LSH candidates are confirmed on the exact shingle sets (read back
-    from the JSONL by offset), so LSH false positives never drop a row."""
+    from the JSONL by offset), so LSH false positives never drop a row.
+
+    MinHash and the band/row split come from datasketch; the band index lives in the
+    SQLite table ``bands`` instead of datasketch's in-memory dicts (its other storage
+    back-ends are Redis and Cassandra), because those dicts cost ~3 KB per record and
+    grow with the archive, while the SQLite page cache is bounded."""
     from datasketch import MinHash, MinHashLSH  # a maintained MinHash/LSH library
 
-    # Candidates are confirmed exactly below, so the LSH is tuned for recall: a lower
+    # Candidates are confirmed exactly, so the banding is tuned for recall: a lower
     # threshold and false negatives weighted 4x (at 0.9 this finds ~99% of the pairs of
-    # Jaccard 0.9, against ~31% with the library's defaults). Band keys are hashed to 8
-    # bytes to keep the index small.
-    lsh = MinHashLSH(threshold=max(0.5, options.near_threshold - 0.1),
-                     num_perm=options.num_perm, weights=(0.2, 0.8), hashfunc=_band_key)
+    # Jaccard 0.9, against ~31% with the library's defaults).
+    params = MinHashLSH(threshold=max(0.5, options.near_threshold - 0.1),
+                        num_perm=options.num_perm, weights=(0.2, 0.8))
+    ranges = params.hashranges
+    # One set of permutations for all (the constructor would draw them again each time),
+    # and CRC-32 as the shingle hash: it only has to map distinct shingles to distinct
+    # 32-bit values, the random affine permutations do the hashing proper, and LSH
+    # candidates are confirmed exactly. ~3.5x faster than the default SHA-1.
+    template = MinHash(num_perm=options.num_perm)
+    extra = {"scheme": template.scheme} if hasattr(template, "scheme") else {}
+
+    def band_keys(grams: set[bytes]) -> list[int]:
+        mh = MinHash(num_perm=options.num_perm, permutations=template.permutations,
+                     hashfunc=zlib.crc32, **extra)
+        mh.update_batch(list(grams))
+        hv = mh.hashvalues
+        return [int.from_bytes(hashlib.blake2b(hv[a:b].tobytes(), digest_size=8,
+                                               person=i.to_bytes(2, "big")).digest(),
+                               "big", signed=True) for i, (a, b) in enumerate(ranges)]
+
+    db.execute("CREATE TABLE bands (key INTEGER, rid INTEGER)")
+    db.execute("CREATE INDEX bands_key ON bands (key)")
+    marks = ",".join("?" * len(ranges))
     total = db.execute(f"SELECT COUNT(*) FROM keys WHERE status = '{KEPT}' "
                        "AND hash IS NOT NULL").fetchone()[0]
     rows = db.execute(f"""SELECT rid, src, off, canonical_url FROM keys
@@ -1028,10 +1054,10 @@ def _near_dedup(db: sqlite3.Connection, sources: _Sources, options: ExportOption
         grams = shingles(sources.read(src, off).get("text") or "", options.shingle_words)
         if not grams:
             continue
-        mh = MinHash(num_perm=options.num_perm)
-        mh.update_batch(list(grams))
+        keys = band_keys(grams)
         duplicate = False
-        for cand in lsh.query(mh):
+        for (cand,) in db.execute(f"SELECT DISTINCT rid FROM bands WHERE key IN ({marks})",
+                                  keys).fetchall():
             c_src, c_off, c_url = db.execute(
                 "SELECT src, off, canonical_url FROM keys WHERE rid = ?", (cand,)).fetchone()
             if c_url == canonical:
@@ -1044,12 +1070,9 @@ def _near_dedup(db: sqlite3.Connection, sources: _Sources, options: ExportOption
         if duplicate:
             dups.append((rid,))
         else:
-            lsh.insert(rid, mh)
+            db.executemany("INSERT INTO bands VALUES (?, ?)", [(k, rid) for k in keys])
     db.executemany(f"UPDATE keys SET status = '{NEAR_DUP}' WHERE rid = ?", dups)
-
-
-def _band_key(band: bytes) -> bytes:
-    return hashlib.blake2b(band, digest_size=8).digest()
+    db.execute("DROP TABLE bands")
 
 
 def default_progress() -> Progress:
