@@ -282,7 +282,9 @@ def test_mini_site_replayed_and_reextracted(tmp_path):
         pytest.skip("crawler/spiders/wordpress.py (the spider) is not there yet")
     write_mini_site(tmp_path / "site")
     live, replayed = tmp_path / "live", tmp_path / "replayed"
-    with replay_server(tmp_path / "site") as base:
+    faults = [{"match": "/thoi-su/tet/2/", "mode": "status", "status": 503, "times": 1}]
+    fault_args = [arg for f in faults for arg in ("--fault", json.dumps(f))]
+    with replay_server(tmp_path / "site", *fault_args) as base:
         scrapy_crawl(base, live)
     # what went over the wire: codings every WARC reader can undo, and the gzip body the
     # server sent, stored as received
@@ -290,9 +292,11 @@ def test_mini_site_replayed_and_reextracted(tmp_path):
     requests = [r for r in records if r.rec_type == "request"]
     assert requests and all(b"\r\nAccept-Encoding: gzip, deflate\r\n" in r.block
                             for r in requests)
-    home = next(c for c in iter_captures(sorted((live / "warc").glob("*.warc.gz")))
-                if c.url == base and c.status == 200)
+    captures = list(iter_captures(sorted((live / "warc").glob("*.warc.gz"))))
+    home = next(c for c in captures if c.url == base and c.status == 200)
     assert home.header("Content-Encoding") == "gzip" and home.body[:2] == b"\x1f\x8b"
+    # the 503 and its successful retry are both archived (replay serves the later one)
+    assert [c.status for c in captures if c.url == f"{base}thoi-su/tet/2/"] == [503, 200]
     # the server is stopped: everything below is served from the archive
     scrapy_crawl(base, replayed, *replay_crawl_settings(live))
     assert not (replayed / "warc").exists()  # no capture while replaying
