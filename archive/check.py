@@ -577,8 +577,12 @@ class _Checker:
         for name in ("warc-target-uri", "warc-refers-to-target-uri", "warc-profile"):
             value = one(name)
             if value:
-                target = value[1:-1] if value.startswith("<") and value.endswith(">") else value
-                if not URI_RE.match(target):
+                bracketed = value.startswith("<") and value.endswith(">")
+                target = value[1:-1] if bracketed else value
+                if bracketed and version == "1.1":
+                    # WARC/1.0's grammar put URIs in <>, 1.1 dropped them (wget writes <>)
+                    self.add(off, ERROR, f"{_title(name)} in <> in a WARC/1.1 record")
+                elif not URI_RE.match(target):
                     self.add(off, ERROR, f"{_title(name)} {value!r} is not a URI")
                 elif not target.isascii():
                     self.add(off, WARNING, f"{_title(name)} has non-ASCII characters (IRI)")

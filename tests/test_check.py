@@ -160,3 +160,12 @@ def test_cli_exit_codes_and_output(tmp_path):
     run = subprocess.run(cmd + [str(tmp_path / "missing.warc")], capture_output=True, text=True,
                          cwd=REPO)
     assert run.returncode == 2 and "cannot open" in run.stdout
+
+
+def test_bracketed_target_uri_only_in_warc_1_0(tmp_path):
+    rec = _record([("WARC-Type", "resource"), ("WARC-Record-ID", "<urn:uuid:b>"),
+                   ("WARC-Date", "2024-05-01T00:00:00Z"), ("WARC-Target-URI", "<http://a/>"),
+                   ("Content-Type", "text/plain"), ("Content-Length", "0")])
+    assert _check_bytes(tmp_path, rec).status == "valid"
+    result = _check_bytes(tmp_path, rec.replace(b"WARC/1.0", b"WARC/1.1"), "v11.warc")
+    assert any("in <> in a WARC/1.1 record" in p.message for p in result.problems)
