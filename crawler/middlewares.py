@@ -41,6 +41,7 @@ import http
 import logging
 import platform
 import re
+import socket
 import uuid
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
@@ -117,6 +118,7 @@ def warcinfo_fields(*, crawl_id: str, user_agent: str, robots: str,
                        f"warc-format/warc-{number}/"),
         "isPartOf": crawl_id,
         "robots": robots,
+        "hostname": socket.gethostname(),
         "operator": operator,
         "http-header-user-agent": user_agent,
     }
