@@ -29,6 +29,11 @@ class Links:
         self.out.append((full, kind))
         return full
 
+    def rel(self, path: str, kind: str = "a") -> str:
+        """Record a site path and return it as is (a root-relative href, unescaped)."""
+        self.out.append((self.origin + path, kind))
+        return path
+
     def __call__(self, target: str, kind: str = "a") -> str:
         """Record ``target`` and return it escaped for an HTML attribute."""
         return html.escape(self.url(target, kind), quote=True)

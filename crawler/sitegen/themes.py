@@ -294,7 +294,7 @@ class KontumTheme:
                 src = L(post.video, "req")   # an embed on another host (YouTube)
             else:
                 mp4 = L.url(s.upload(post.video), "media")
-                src = L("/player/?l=" + mp4, "req")
+                src = E(L.rel("/player/?l=" + mp4, "req"))  # root-relative, like kontumtv.vn
             blocks.append(f'<p><iframe src="{src}" width="640" height="360" frameborder="0" '
                           'scrolling="no" allowfullscreen="allowfullscreen"></iframe></p>')
         for i in range(start, stop):
@@ -319,8 +319,11 @@ class KontumTheme:
         return "\n".join(blocks) + "\n"
 
     def _link(self, L: Links, target: str) -> str:
+        """Corpus link -> href: model references become full permalinks (as WordPress
+        writes them); a plain '/path' stays root-relative (as an editor pasted it)."""
         href = self.resolve(target)
-        return L.url(href, "a")
+        full = L.url(href, "a")
+        return target if target.startswith("/") else full
 
     def with_prefix(self, html_p: str, post: Post) -> str:
         prefix = E(post.prefix or "")
