@@ -181,7 +181,7 @@ def generate_site(dest: Path, *, articles: int, seed: int = 1, theme: str = "kon
                 tagline=base.tagline, today=base.today,
                 users={k: User(u.slug, u.name, u.id) for k, u in base.users.items()},
                 categories=base.categories, posts=[], pages=base.pages[:2], menu=base.menu,
-                per_page=PER_PAGE)
+                per_page=PER_PAGE, permalink="date" if theme == "newspaper" else "category")
     names: list[str] = []
     by_cat: dict[str, list[Post]] = defaultdict(list)
     by_tag: dict[str, list[Post]] = defaultdict(list)
