@@ -327,7 +327,9 @@ class ExportSummary:
             f"{self.bytes:,} bytes, to {self.out} ({self.fmt})",
             f"export: read {self.input_records:,} records; dropped: "
             f"{self.filtered:,} by filter, {self.old_versions:,} old versions, "
-            f"{self.exact_dups:,} exact duplicates, {self.near_dups:,} near duplicates",
+            f"{self.exact_dups:,} exact duplicates, {self.near_dups:,} near duplicates"
+            + (f"; {self.bad_dates:,} unparseable dates written as null"
+               if self.bad_dates else ""),
             f"export: {self.seconds:.1f}s ({rate:,.0f} records/s)",
         ]
 
@@ -540,7 +542,14 @@ class _ShardWriter:
             return
         rows = [{n: _coerce(r.get(n), self.schema.field(n).type, self.offset, self.bad)
                  for n in self.names} for r in self._batch]
-        self._writer.write_table(pa.Table.from_pylist(rows, schema=self.schema))
+        try:
+            table = pa.Table.from_pylist(rows, schema=self.schema)
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+            first = self._batch[0].get("canonical_url") or self._batch[0].get("url")
+            detail = " ".join(str(exc).split())[:200]
+            raise ArchiveError(f"a record does not fit the schema (row group starting at "
+                               f"{first}): {detail}") from None
+        self._writer.write_table(table)
         self._batch = []
         self._batch_bytes = 0
         self._groups_in_shard += 1
@@ -910,6 +919,13 @@ def _export(paths: list[Path], out: Path, work: Path, options: ExportOptions,
     try:
         _scan(db, sources, options, stats, summary, progress)
         _select(db, sources, options, summary, progress)
+        if summary.input_records == (summary.filtered + summary.old_versions
+                                     + summary.exact_dups + summary.near_dups):
+            # an empty split cannot be loaded (datasets refuses it): say so instead
+            raise ArchiveError(
+                f"nothing to export: {summary.input_records:,} records read, "
+                f"{summary.filtered:,} dropped by filter, {summary.old_versions:,} old "
+                f"versions, {summary.exact_dups + summary.near_dups:,} duplicates")
         data_dir = work / DATA_DIR
         data_dir.mkdir()
         bad = [0]

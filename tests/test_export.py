@@ -460,6 +460,8 @@ def test_bad_input_one_line_errors(tmp_path: Path, capsys: pytest.CaptureFixture
         ([str(crawl), "--out", str(tmp_path), "--force"], "is (or contains) the crawl folder"),
         ([str(tmp_path / "empty"), "--out", str(tmp_path / "o"), "--reextract"],
          "no WARC files"),
+        ([str(crawl), "--out", str(tmp_path / "o"), "--since", "2030-01-01"],
+         "nothing to export: 1 records read, 1 dropped by filter"),
     ]
     for argv, message in cases:
         code, _, err = run_export(capsys, *argv)
@@ -698,3 +700,21 @@ def test_reextract_truncated_warc_fails_cleanly(warc_crawl: Path, tmp_path: Path
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert warc.name in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["crawl"]
+
+
+def test_record_not_fitting_the_schema_is_one_line(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    crawl = write_crawl(tmp_path / "c", [make_article(1)])
+    record = json.loads((crawl / "articles.jsonl").read_text(encoding="utf-8"))
+    record["word_count"] = "nhiều"           # not an integer
+    (crawl / "articles.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n",
+                                          encoding="utf-8")
+    code, _, err = run_export(capsys, str(crawl), "--out", str(tmp_path / "o"),
+                              "--format", "parquet")
+    assert code == 2 and "does not fit the schema" in err and len(err.splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c"]
+    record.pop("title")                      # a required field missing
+    (crawl / "articles.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n",
+                                          encoding="utf-8")
+    code, _, err = run_export(capsys, str(crawl), "--out", str(tmp_path / "o"))
+    assert code == 2 and "required field 'title' is missing" in err
