@@ -8,6 +8,8 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.test import get_crawler
 
@@ -210,3 +212,25 @@ def test_short_write_is_undone(tmp_path):
     out._fh = real
     out.close()
     assert (tmp_path / "a.jsonl").read_bytes() == ArticleJsonl.encode(article(1))
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(count=st.integers(min_value=0, max_value=4), cut=st.integers(min_value=0, max_value=2000))
+def test_any_crash_point_is_repaired_to_whole_lines(tmp_path, count, cut):
+    """Whatever byte a crash cut the file at, opening keeps exactly the whole lines."""
+    path = tmp_path / f"a-{count}-{cut}.jsonl"
+    lines = [ArticleJsonl.encode(article(n)) for n in range(count)]
+    data = b"".join(lines)
+    cut = min(cut, len(data))
+    path.write_bytes(data[:cut])
+    kept = []
+    size = 0
+    for line in lines:
+        if size + len(line) <= cut:
+            kept.append(line)
+            size += len(line)
+    out = ArticleJsonl(path).open()
+    out.close()
+    assert path.read_bytes() == b"".join(kept)
+    assert out.seen_ids == {json.loads(line)["id"] for line in kept}
