@@ -151,6 +151,12 @@ def format_summary(stats: Mapping[str, Any], *, url: str, out: Path | None,
                   int(stats.get("offsite/filtered", 0)))
     if offsite:
         skipped["off-site redirect"] = offsite
+    since = int(stats.get("newsarchive/since/skipped", 0))
+    if since:
+        skipped["before --since"] = since
+    budget = int(stats.get("newsarchive/max_pages/reached", 0))
+    if budget:
+        skipped["over --max-pages"] = budget
     if skipped:
         lines.append(f"  not fetched {_join(skipped)}")
     errors: dict[str, int] = {}
