@@ -169,3 +169,19 @@ def test_bracketed_target_uri_only_in_warc_1_0(tmp_path):
     assert _check_bytes(tmp_path, rec).status == "valid"
     result = _check_bytes(tmp_path, rec.replace(b"WARC/1.0", b"WARC/1.1"), "v11.warc")
     assert any("in <> in a WARC/1.1 record" in p.message for p in result.problems)
+
+
+def test_http_block_rules(tmp_path):
+    head = [("WARC-Type", "response"), ("WARC-Record-ID", "<urn:uuid:h>"),
+            ("WARC-Date", "2024-05-01T00:00:00Z"), ("WARC-Target-URI", "http://a/"),
+            ("Content-Type", "application/http; msgtype=response")]
+    good = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi"
+    assert _check_bytes(tmp_path, _record(head + [("Content-Length", str(len(good)))], good)
+                        ).status == "valid"
+    bad = b"HTTPX/1.1 200 OK\r\n\r\nhi"
+    result = _check_bytes(tmp_path, _record(head + [("Content-Length", str(len(bad)))], bad))
+    assert any("does not start with an HTTP status line" in p.message for p in result.problems)
+    wrong = [(n, v.replace("response", "request") if n == "Content-Type" else v)
+             for n, v in head]
+    result = _check_bytes(tmp_path, _record(wrong + [("Content-Length", str(len(good)))], good))
+    assert any("msgtype=request" in p.message for p in result.problems)
