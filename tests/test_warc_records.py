@@ -170,3 +170,32 @@ def test_metadata_and_warcinfo_fields():
 def test_bad_record_id_rejected():
     with pytest.raises(ArchiveError, match="not a <URI>"):
         build_warcinfo({}, record_id="urn:uuid:no-brackets", date=T0)
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from archive.records import response_headers_for_record  # noqa: E402
+
+_names = st.sampled_from(["Content-Length", "content-length", "Transfer-Encoding",
+                          "Content-Type", "X-Thing", "Content-Encoding"])
+_values = st.one_of(st.integers(0, 10**6).map(str), st.sampled_from(["chunked", "gzip", "x"]))
+
+
+@given(headers=st.lists(st.tuples(_names, _values), max_size=6), body=st.binary(max_size=300),
+       status=st.sampled_from([200, 206, 301, 304, 404]),
+       method=st.sampled_from(["GET", "HEAD"]))
+def test_property_header_rules(headers, body, status, method):
+    ex = HttpExchange("http://a/", method=method, status=status, response_headers=headers,
+                      body=body)
+    out = response_headers_for_record(ex)
+    names = [n.lower() for n, _ in out]
+    assert "transfer-encoding" not in names  # the stored body is never chunked
+    # nothing is lost: every original header survives, as it was or renamed
+    for name, value in headers:
+        assert (name, value) in out or ("X-Archive-Orig-" + name, value) in out
+    bodyless = method == "HEAD" or status == 304
+    lengths = [v for n, v in out if n.lower() == "content-length"]
+    if not bodyless and (lengths or any(n.lower() in ("content-length", "transfer-encoding")
+                                        for n, _ in headers)):
+        assert lengths == [str(len(body))]
