@@ -876,9 +876,12 @@ def export_dataset(
     progress = progress or Progress(None)
     prepare_out(out, options.force)
     work = work_dir_for(out)
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir()
+    try:
+        if work.exists():
+            shutil.rmtree(work)
+        work.mkdir()
+    except OSError as exc:
+        raise ArchiveError(f"cannot create {work}: {exc.strerror or exc}") from None
     try:
         paths = list(jsonl_paths)
         spool = work / ".spool.jsonl"
@@ -890,6 +893,11 @@ def export_dataset(
                           crawl_notes or [], progress)
         spool.unlink(missing_ok=True)
         _replace(work, out)
+    except (OSError, sqlite3.Error) as exc:   # disk full, permissions: one line, no debris
+        shutil.rmtree(work, ignore_errors=True)
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ArchiveError(f"export failed: {reason}{where}") from None
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -933,12 +941,14 @@ def _export(paths: list[Path], out: Path, work: Path, options: ExportOptions,
         order = db.execute(
             f"SELECT src, off FROM keys WHERE status = '{KEPT}' "
             "ORDER BY sort_key IS NULL, sort_key, canonical_url, fetched_at, rid")
+        keep = summary.input_records - (summary.filtered + summary.old_versions
+                                        + summary.exact_dups + summary.near_dups)
         for n, (src, off) in enumerate(order, 1):
             record = nfc_deep(sources.read(src, off))
             stats.add_row(record)
             writer.write(to_row(record))
             summary.rows = n
-            progress.tick("writing", n)
+            progress.tick("writing", n, keep)
         files = writer.finish()
         summary.bad_dates = bad[0]
     finally:

@@ -718,3 +718,19 @@ def test_record_not_fitting_the_schema_is_one_line(tmp_path: Path,
                                           encoding="utf-8")
     code, _, err = run_export(capsys, str(crawl), "--out", str(tmp_path / "o"))
     assert code == 2 and "required field 'title' is missing" in err
+
+
+def test_site_filter_by_host_or_site_name(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    arts = [make_article(1, url="http://www.kontumtv.test/a/"),
+            make_article(2, url="http://baokontum.test/b/"),
+            make_article(3, url="http://m.kontumtv.test/c/")]
+    crawl = write_crawl(tmp_path / "c", arts)
+    code, _, _ = run_export(capsys, str(crawl), "--out", str(tmp_path / "o"),
+                            "--site", "kontumtv.test")
+    assert code == 0
+    assert sorted(r["canonical_url"] for r in jsonl_rows(tmp_path / "o")) == [
+        "http://m.kontumtv.test/c/", "http://www.kontumtv.test/a/"]
+    code, _, _ = run_export(capsys, str(crawl), "--out", str(tmp_path / "o2"),
+                            "--site", NFD("đài pt-th kon tum"))      # the site name
+    assert code == 0 and len(jsonl_rows(tmp_path / "o2")) == 3
