@@ -99,7 +99,11 @@ class _Connection(asyncio.Protocol):
             if len(self.buf) < total:
                 return  # wait for the (ignored) request body
             del self.buf[:total]
-            self._handle(head)
+            try:
+                self._handle(head)
+            except Exception as exc:  # a server bug: answer 500 with the reason, stay up
+                self._fail(500, f"{type(exc).__name__}: {exc}".replace("\r", " ")
+                           .replace("\n", " "))
 
     def _handle(self, head: httputil.RequestHead) -> None:
         if head.method not in ("GET", "HEAD"):

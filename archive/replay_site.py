@@ -277,7 +277,11 @@ class FixtureSite:
         found = self._resolve(path)
         if isinstance(found, str):
             return found
-        answer = self._not_found_answer() if found is None else self._file_answer(path, found)
+        try:
+            answer = (self._not_found_answer() if found is None
+                      else self._file_answer(path, found))
+        except OSError:  # vanished or unreadable since it was resolved: as a static host
+            return self._not_found_answer()
         if found is not None and answer.size <= self.cache_bytes // 8:
             with self._lock:
                 if path not in self._cache:

@@ -501,6 +501,22 @@ def test_malformed_requests_answered_and_closed(base: str, head: bytes, status: 
     assert b"Connection: close" in reply
 
 
+def test_internal_error_is_a_500_with_its_reason(site_dir: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    site = FixtureSite(site_dir)
+
+    def broken(path: str) -> None:
+        raise RuntimeError("disk on fire\r\nX-Injected: 1")
+
+    with serve_in_thread(site) as server:
+        monkeypatch.setattr(site, "lookup", broken)
+        reply = raw_get(server.base_url, b"/robots.txt")
+        assert reply.startswith(b"HTTP/1.1 500 Internal Server Error\r\n")
+        assert b"RuntimeError: disk on fire" in reply and b"\r\nX-Injected" not in reply
+        monkeypatch.undo()
+        assert fetch(server.base_url, "/robots.txt")[0].status == 200
+
+
 def test_oversized_head_gets_431(base: str) -> None:
     reply = raw(base, b"GET / HTTP/1.1\r\nX-Big: " + b"a" * (httputil.MAX_HEAD_BYTES + 10))
     assert reply.startswith(b"HTTP/1.1 431")
