@@ -118,6 +118,30 @@ def test_replay_from_the_archive_yields_the_same_articles(kontum_crawl, tmp_path
     assert "not in the replayed archive" not in proc.stdout
 
 
+def test_second_theme_fixture_exact_urls_and_articles(tmp_path: Path) -> None:
+    """fixtures/tintaynguyen: another theme (tagDiv Newspaper), date permalinks."""
+    fixture = REPO / "fixtures" / "tintaynguyen"
+    if not (fixture / "gold" / "expected_urls.txt").exists():
+        pytest.skip("fixtures/tintaynguyen not built")
+    origin = json.loads((fixture / "routes.json").read_text(encoding="utf-8"))["origin"]
+    out = tmp_path / "out"
+    with replay_server(fixture) as base:
+        proc = run_crawl(base, "--out", str(out))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    fetched = collections.Counter({u.replace(base.rstrip("/"), origin): n
+                                   for u, n in fetched_urls(out).items()})
+    expected = [ln for ln in (fixture / "gold" / "expected_urls.txt").read_text(
+        encoding="utf-8").split() if ln]
+    forbidden = set((fixture / "gold" / "forbidden_urls.txt").read_text(
+        encoding="utf-8").split())
+    assert sorted(fetched) == sorted(expected)
+    assert max(fetched.values()) == 1 and not forbidden & set(fetched)
+    gold = {json.loads(p.read_text(encoding="utf-8"))["expected"]["canonical_url"]
+            for p in (fixture / "gold" / "articles").glob("*.json")}
+    got = [r["canonical_url"].replace(base.rstrip("/"), origin) for r in articles(out)]
+    assert sorted(got) == sorted(gold)
+
+
 # --- a small site with the awkward cases ---------------------------------------------------
 
 MINI_HEAD = '<link rel="stylesheet" href="/style.css">'
