@@ -85,7 +85,7 @@ class SiteProfile:
         unless it already is one of the profile's domains (then all stay allowed)."""
         base = check_base_url(base_url)
         netloc = netloc_of(base)
-        domains = self.domains if netloc in self.domains else (netloc,)
+        domains = self.domains if netloc in self.domains else _www_pair(netloc)
         return replace(self, base_url=base, domains=domains)
 
     # --- URLs -------------------------------------------------------------------
@@ -125,6 +125,18 @@ class SiteProfile:
         ports itself."""
         return sorted({d.rsplit(":", 1)[0] if not d.endswith("]") else d
                        for d in self.domains})
+
+
+def _www_pair(netloc: str) -> tuple[str, ...]:
+    """A site's host with and without ``www.`` (sites redirect one to the other, and a
+    crawl given the wrong one would otherwise stop at its first redirect). IP addresses
+    and hosts with a port stay alone."""
+    host = netloc.rsplit(":", 1)[0] if not netloc.endswith("]") else netloc
+    if host != netloc or host.startswith("[") or host.replace(".", "").isdigit() \
+            or "." not in host:
+        return (netloc,)
+    other = host[4:] if host.startswith("www.") else f"www.{host}"
+    return (netloc, other)
 
 
 def check_base_url(url: str) -> str:

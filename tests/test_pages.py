@@ -297,7 +297,10 @@ def test_profile_by_host_and_generic() -> None:
     site = resolve_site("https://kontumtv.vn/", None)
     assert site.on_site("https://www.kontumtv.vn/x/") and site.on_site("http://kontumtv.vn/")
     generic = resolve_site("https://Bao.Example.vn/tin/", None)
-    assert generic.name == "generic" and generic.domains == ("bao.example.vn",)
+    assert generic.name == "generic"
+    assert generic.domains == ("bao.example.vn", "www.bao.example.vn")  # redirects either way
+    assert resolve_site("http://www.x.vn/", None).domains == ("www.x.vn", "x.vn")
+    assert resolve_site("http://localhost:8080/", None).domains == ("localhost:8080",)
     assert generic.sitemap_urls() == ["https://bao.example.vn/tin/wp-sitemap.xml"]
     assert generic.robots_url() == "https://bao.example.vn/robots.txt"
     assert netloc_of("HTTPS://Bao.vn:443/x") == "bao.vn"
