@@ -518,9 +518,14 @@ def classify_link(url: str, on_site: Any, *, tag: str = "a", base_path: str = "/
     low = url[:12].lower()
     if low.startswith(_SKIP_SCHEMES) or not low.startswith(("http://", "https://")):
         return LinkKind.SKIP, "scheme"
-    if not on_site(url):
-        return LinkKind.SKIP, "offsite"
-    parts = urlsplit(url)
+    try:
+        if not on_site(url):
+            return LinkKind.SKIP, "offsite"
+        parts = urlsplit(url)
+        _ = parts.port
+        request_url(url)
+    except ValueError:  # bad IPv6 literal, port out of range, ...
+        return LinkKind.SKIP, "malformed"
     path = parts.path or "/"
     path_query = f"{path}?{parts.query}" if parts.query else path
     for pattern, reason in _NEVER:

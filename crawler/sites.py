@@ -107,9 +107,12 @@ class SiteProfile:
     # --- policy ---------------------------------------------------------------------
     def on_site(self, url: str) -> bool:
         """True if *url* is http(s) on one of the profile's netlocs (host AND port)."""
-        if not url.startswith(("http://", "https://", "HTTP://", "HTTPS://")):
+        if not url[:8].lower().startswith(("http://", "https://")):
             return False
-        return netloc_of(url) in self.domains
+        try:
+            return netloc_of(url) in self.domains
+        except ValueError:  # 'http://[bad/': not a URL anything could be fetched from
+            return False
 
     def denied(self, path_query: str) -> bool:
         return any(p.search(path_query) for p in self._deny_re)

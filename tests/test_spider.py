@@ -6,6 +6,8 @@ import gzip
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from scrapy import Request
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
@@ -334,3 +336,30 @@ def test_since_and_dates() -> None:
     from crawler.errors import NewsarchiveError
     with pytest.raises(NewsarchiveError, match="bad --since"):
         parse_since("21/09/2017")
+
+
+_hrefs = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(["http://[bad/x", "//[::1/", "http://127.0.0.1:99999/", "http://127.0.0.1:8765:/x",
+                     "javascript:void(0)", "#", " /thời-sự/ ", "?replytocom=1", "..", "/a/../b",
+                     "http://127.0.0.1:8765/wp-content/uploads/x.mp4", "data:,x"]),
+    st.builds(lambda a, b: f"/{a}/{b}/", st.text(max_size=6), st.text(max_size=6)),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_hrefs, max_size=12))
+def test_any_href_is_handled_without_raising(hrefs: list[str]) -> None:
+    import html as html_mod
+
+    spider = make_spider()
+    body = "".join(f'<a href="{html_mod.escape(h, quote=True)}">x</a>'
+                   f'<img src="{html_mod.escape(h, quote=True)}" srcset="{html_mod.escape(h)} 2x">'
+                   for h in hrefs)
+    out = list(spider.parse(listing("category/x/", body)))
+    for request in out:
+        assert isinstance(request, Request)
+        assert spider.site.on_site(request.url)
+        assert "replytocom" not in request.url and not request.url.endswith(".mp4")
+    got = urls(out)
+    assert len(got) == len(set(got))

@@ -113,6 +113,14 @@ def _first_headers(response: Response) -> dict[str, str]:
             for k, v in response.headers.items() if v}
 
 
+def _join(base: str, url: str) -> str | None:
+    """urljoin, None for a URL Python cannot parse (bad IPv6 literal, ...)."""
+    try:
+        return urljoin(base, url.strip())
+    except ValueError:
+        return None
+
+
 def _srcset_urls(value: str) -> list[str]:
     out = []
     for candidate in value.split(","):
@@ -232,7 +240,12 @@ class WordPressSpider(scrapy.Spider):
               meta: dict[str, Any] | None = None, force: bool = False,
               errback: Any = None) -> list[Request]:
         """[Request] for *url* unless already decided on / over budget / before --since."""
-        key = pages.request_url(url)
+        try:
+            key = pages.request_url(url)
+            _ = urlsplit(key).port
+        except ValueError:
+            self.crawler.stats.inc_value("newsarchive/links/skipped/malformed")
+            return []
         if not force:
             if key in self.seen:
                 return []
@@ -299,16 +312,16 @@ class WordPressSpider(scrapy.Spider):
         text = response.body.decode("utf-8", "replace")
         reqs: list[Request] = []
         for url in _ROBOTS_SITEMAP.findall(text):
-            absolute = urljoin(response.url, url)
-            if self.site.on_site(absolute):
+            absolute = _join(response.url, url)
+            if absolute is not None and self.site.on_site(absolute):
                 reqs += self._make(absolute, "sitemap")
         return reqs
 
     def _sitemap(self, response: Response) -> Iterator[Request]:
         kind, entries = pages.parse_sitemap(response.body)
         for entry in entries:
-            url = urljoin(response.url, entry.url)
-            if not self.site.on_site(url):
+            url = _join(response.url, entry.url)
+            if url is None or not self.site.on_site(url):
                 self.crawler.stats.inc_value("newsarchive/links/skipped/offsite")
                 continue
             if kind == "index":
@@ -323,7 +336,9 @@ class WordPressSpider(scrapy.Spider):
 
     def _feed(self, response: Response) -> Iterator[Request]:
         for entry in pages.parse_feed(response.body):
-            yield from self._listed(urljoin(response.url, entry.url), entry.date, response)
+            url = _join(response.url, entry.url)
+            if url is not None:
+                yield from self._listed(url, entry.date, response)
 
     def _listed(self, url: str, date: str | None, response: Response) -> list[Request]:
         """A URL that a sitemap, feed or the API names: usually a post."""
@@ -353,8 +368,8 @@ class WordPressSpider(scrapy.Spider):
         if root is None and info is not None and info.api_root:
             root = info.api_root
         if root:
-            absolute = urljoin(response.url, root)
-            if self.site.on_site(absolute):
+            absolute = _join(response.url, root)
+            if absolute is not None and self.site.on_site(absolute):
                 self.api_root = absolute if absolute.endswith("/") else absolute + "/"
                 if self.wpjson == "always" and not self.api_started:
                     self.api_started = True
@@ -365,7 +380,9 @@ class WordPressSpider(scrapy.Spider):
     def _api(self, response: Response) -> Iterator[Request]:
         entries = pages.parse_wp_posts(response.body)
         for entry in entries:
-            yield from self._listed(urljoin(response.url, entry.url), entry.date, response)
+            url = _join(response.url, entry.url)
+            if url is not None:
+                yield from self._listed(url, entry.date, response)
         page = response.meta.get("newsarchive_api_page")
         if page and entries:
             total = response.headers.get(b"X-WP-TotalPages")
@@ -439,7 +456,12 @@ class WordPressSpider(scrapy.Spider):
             href = href.strip()
             if not href or href.startswith("#"):
                 continue
-            absolute = href if href.startswith(("http://", "https://")) else urljoin(base, href)
+            try:
+                absolute = href if href.startswith(("http://", "https://")) \
+                    else urljoin(base, href)
+            except ValueError:  # e.g. '//[::1/': skipped like any unusable link
+                stats.inc_value("newsarchive/links/skipped/malformed")
+                continue
             absolute = absolute.split("#", 1)[0]
             outlinks.append(absolute)
             if absolute in self.raw_seen:
