@@ -45,7 +45,8 @@ from w3lib.url import safe_url_string
 __all__ = [
     "HeadInfo", "LinkKind", "PageKind", "canonical_url", "classify_link", "decode_html",
     "feed_parent", "head_info", "is_listing_path", "media_type", "normalize_url",
-    "page_kind", "post_page_number", "post_page_urls", "request_url", "sniff_xml_kind",
+    "page_kind", "post_page_number", "post_page_urls", "post_variant_of", "request_url",
+    "sniff_xml_kind",
     "url_date",
 ]
 
@@ -288,9 +289,11 @@ def html_kind(path: str, info: HeadInfo) -> PageKind:
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _TRACKING = re.compile(r"^(?:utm_[a-z_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|"
                        r"igshid|zarsrc|zx)$", re.IGNORECASE)
-_ARTICLE_NOISE = re.compile(r"^(?:replytocom|amp|noamp|share|nb|unapproved|"
+_ARTICLE_NOISE = re.compile(r"^(?:replytocom|amp|noamp|share|nb|unapproved|cpage|"
                             r"moderation-hash|preview_id|preview_nonce)$", re.IGNORECASE)
-_AMP_SUFFIX = re.compile(r"(?<=.)/amp/?$")
+_VIEW_SUFFIX = re.compile(r"(?<=.)(?:/(?:amp|comment-page-\d+))+/?$")
+_VARIANT = re.compile(r"^(.+?/)(?:comment-page-\d+|embed|amp)/?$")
+_VARIANT_QUERY = re.compile(r"(?:^|&)(?:cpage=\d+|embed=true|amp(?:=1)?)(?:&|$)")
 
 
 def _clean_netloc(scheme: str, parts: Any) -> str:
@@ -359,22 +362,38 @@ def normalize_url(url: str) -> str:
     """The one normalisation of an article URL (the deduplication key).
 
     Idempotent. Removes the fragment, dot segments and repeated slashes,
-    ``?replytocom=``, ``amp`` and tracking parameters and an AMP path suffix
-    (``/slug/amp/`` -> ``/slug/``); lower-cases scheme and host; drops the default port;
-    gives extension-less WordPress permalinks their trailing slash (``/slug`` ->
-    ``/slug/``). ``/?p=ID`` stays (only the page knows its slug: use
-    :func:`canonical_url`)."""
+    ``?replytocom=``, ``amp``, ``cpage`` and tracking parameters and AMP / comments-page
+    suffixes (``/slug/amp/``, ``/slug/comment-page-2/`` -> ``/slug/``); lower-cases
+    scheme and host; drops the default port; gives extension-less WordPress permalinks
+    their trailing slash (``/slug`` -> ``/slug/``). ``/?p=ID`` stays (only the page knows
+    its slug: use :func:`canonical_url`)."""
     url = safe_url_string(url.strip())
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     netloc = _clean_netloc(scheme, parts)
     path = re.sub(r"//+", "/", remove_dot_segments(parts.path or "/"))
-    path = _AMP_SUFFIX.sub("/", path)
+    path = _VIEW_SUFFIX.sub("/", path)
     last = path.rsplit("/", 1)[-1]
     if last and "." not in last:
         path += "/"
     query = _filter_query(parts.query, _TRACKING, _ARTICLE_NOISE)
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def post_variant_of(url: str) -> str | None:
+    """The post URL when *url* is another view of a post that is not an article of its
+    own: a comments page (``/slug/comment-page-2/``, ``?cpage=2``), the oEmbed view
+    (``/slug/embed/``) or an AMP view; None otherwise. (Later pages of a multi-page post
+    are :func:`post_page_number`'s business.)"""
+    parts = urlsplit(url)
+    m = _VARIANT.match(parts.path)
+    if m:
+        return urlunsplit((parts.scheme, parts.netloc, m.group(1), parts.query, ""))
+    if parts.query and _VARIANT_QUERY.search(parts.query):
+        query = "&".join(p for p in parts.query.split("&")
+                         if not re.match(r"^(?:cpage=\d+|embed=true|amp(?:=1)?)$", p))
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+    return None
 
 
 def canonical_url(url: str, info: HeadInfo | str | None = None) -> str:
@@ -484,6 +503,8 @@ _NEVER = (
     (re.compile(r"/wp-(?:content|includes)/[^?]*\.php"), "php"),
     (re.compile(r"/comments/feed(?:[/?]|$)|[?&]feed=comments-"), "comment-feed"),
     (re.compile(r"[?&]ical=|/ical/?$|\.ics$"), "calendar"),
+    (re.compile(r"[?&](?:add-to-cart|add_to_wishlist|action=(?:edit|lostpassword|register)"
+                r"|_wpnonce|doing_wp_cron)="), "action"),
 )
 
 

@@ -142,6 +142,9 @@ def test_windows_1258_page_decodes() -> None:
     ("https://kontumtv.vn/?p=123", "https://kontumtv.vn/?p=123"),
     ("https://kontumtv.vn/wp-content/uploads/a.jpg", "https://kontumtv.vn/wp-content/uploads/a.jpg"),
     ("https://kontumtv.vn/amp/", "https://kontumtv.vn/amp/"),  # a page called 'amp'
+    ("https://kontumtv.vn/a/comment-page-2/#comments", "https://kontumtv.vn/a/"),
+    ("https://kontumtv.vn/a/amp/comment-page-1", "https://kontumtv.vn/a/"),
+    ("https://kontumtv.vn/?p=5&cpage=2", "https://kontumtv.vn/?p=5"),
     ("https://kontumtv.vn/thời-sự/bài/", "https://kontumtv.vn/th%E1%BB%9Di-s%E1%BB%B1/b%C3%A0i/"),
 ])
 def test_normalize_url(url: str, expected: str) -> None:
@@ -168,7 +171,8 @@ def test_canonical_url_ignores_a_theme_pointing_everything_home() -> None:
         == BASE + "thoi-su/bai/"
 
 
-_segment = st.text(alphabet=st.sampled_from("abcdếờ-_.0123456789%~ "), max_size=8)
+_segment = st.one_of(st.text(alphabet=st.sampled_from("abcdếờ-_.0123456789%~ "), max_size=8),
+                     st.sampled_from(["amp", "comment-page-2", "embed", "feed", "2"]))
 _urls = st.builds(
     lambda host, port, segs, slash, query, frag: (
         f"http://{host}{port}/" + "/".join(segs) + ("/" if slash else "") + query + frag),
@@ -190,7 +194,9 @@ def test_normalize_url_properties(url: str) -> None:
     assert "#" not in once                                   # fragment-free
     assert "replytocom" not in once and "utm_" not in once
     assert once.isascii()
-    assert not once.rstrip("/").endswith("/amp")
+    path = once.split("?", 1)[0].split("/", 3)[-1]
+    assert not path.rstrip("/").endswith(("/amp", "comment-page-2")) or path in ("amp/",
+                                                                                 "comment-page-2/")
     assert "/./" not in once and "/../" not in once
     # slash variants of the same extension-less permalink agree
     if "?" not in once and once.endswith("/") and "." not in once.rstrip("/").rsplit("/", 1)[-1]:
@@ -222,6 +228,15 @@ def test_post_page_urls_plain_permalinks_and_none() -> None:
     body = '<p class="page-links"><a href="/?p=5&amp;page=2">2</a></p>'
     assert pages.post_page_urls(BASE + "?p=5", html(body=body).decode()) == [BASE + "?p=5&page=2"]
     assert pages.post_page_urls(BASE + "thoi-su/bai/", html(body="<p>x</p>").decode()) == []
+
+
+def test_post_variants_are_not_articles_of_their_own() -> None:
+    assert pages.post_variant_of(BASE + "thoi-su/a/comment-page-2/") == BASE + "thoi-su/a/"
+    assert pages.post_variant_of(BASE + "thoi-su/a/embed/") == BASE + "thoi-su/a/"
+    assert pages.post_variant_of(BASE + "thoi-su/a/?cpage=3") == BASE + "thoi-su/a/"
+    assert pages.post_variant_of(BASE + "?p=5&cpage=2") == BASE + "?p=5"
+    assert pages.post_variant_of(BASE + "thoi-su/a/") is None
+    assert pages.post_variant_of(BASE + "thoi-su/a/2/") is None
 
 
 def test_post_page_number() -> None:

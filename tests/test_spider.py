@@ -261,6 +261,17 @@ def test_continuation_page_reached_alone_asks_for_page_one() -> None:
     assert BASE + "thoi-su/dai/" in urls(out)
 
 
+def test_comments_page_and_embed_view_ask_for_the_post() -> None:
+    spider = make_spider()
+    for view in ("thoi-su/a/comment-page-2/", "thoi-su/a/embed/"):
+        out = list(spider.parse(page(BASE + view, post_html("<p>Bình luận</p>", head=(
+            f'<link rel="canonical" href="{BASE}{view}">')))))
+        assert items(out) == []
+    assert urls(out) == [] and spider.crawler.stats.get_value("newsarchive/posts/variant") == 2
+    (item,) = items(spider.parse(page(BASE + "thoi-su/a/", post_html("<p>Bài</p>"))))
+    assert item.url == BASE + "thoi-su/a/"
+
+
 def test_rest_api_only_when_advertised_and_nothing_else_listed_posts() -> None:
     spider = make_spider()
     list(spider.parse(listing("", "", classes="home blog")))

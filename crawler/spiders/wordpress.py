@@ -501,6 +501,13 @@ class WordPressSpider(scrapy.Spider):
             first = re.sub(r"/\d{1,3}/?$", "/", urlsplit(response.url).path)
             yield from self._make(urljoin(response.url, first), "page")
             return
+        variant = pages.post_variant_of(response.url)
+        if variant is not None:
+            # Comments page / oEmbed view of a post: archived; the article comes from the
+            # post itself (requested here if nothing has asked for it yet).
+            self.crawler.stats.inc_value("newsarchive/posts/variant")
+            yield from self._make(variant, "page")
+            return
         canonical = pages.canonical_url(response.url, info)
         if canonical in self.articles:
             self.crawler.stats.inc_value("newsarchive/posts/duplicate")
