@@ -16,6 +16,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive.errors import ArchiveError
 from archive.export import (
@@ -734,3 +736,45 @@ def test_site_filter_by_host_or_site_name(tmp_path: Path,
     code, _, _ = run_export(capsys, str(crawl), "--out", str(tmp_path / "o2"),
                             "--site", NFD("đài pt-th kon tum"))      # the site name
     assert code == 0 and len(jsonl_rows(tmp_path / "o2")) == 3
+
+
+# --- properties ----------------------------------------------------------------------------
+
+_offsets = st.integers(min_value=-12 * 60, max_value=14 * 60).map(
+    lambda m: timezone(timedelta(minutes=m)))
+_instants = st.datetimes(min_value=datetime(2000, 1, 2), max_value=datetime(2035, 12, 30),
+                         timezones=_offsets).map(lambda d: d.replace(microsecond=0))
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=_instants, bound=_instants, bare=st.booleans())
+def test_date_bounds_agree_with_instants(value: datetime, bound: datetime,
+                                         bare: bool) -> None:
+    """Whatever the offsets, --since/--until compare instants; a bare-date bound is the
+    whole day at +07:00."""
+    parsed, is_bare = parse_date_value(value.isoformat(), ICT)
+    assert parsed == value and not is_bare
+    text = bound.astimezone(ICT).date().isoformat() if bare else bound.isoformat()
+    since = parse_bound(text, end=False, default_offset=ICT)
+    until = parse_bound(text, end=True, default_offset=ICT)
+    if bare:
+        day = bound.astimezone(ICT).date()
+        assert (since <= value < until) == (value.astimezone(ICT).date() == day)
+    else:
+        assert (since <= value) == (value >= bound)
+        assert (value < until) == (value <= bound)
+
+
+_vi_text = st.text(alphabet="aăâeêioôơuưyđ ÁÀẢÃẠấầẩẫậ\n\t.,Thời sựKon Tum", min_size=1,
+                   max_size=80)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=_vi_text)
+def test_text_hash_ignores_form_case_and_spacing(text: str) -> None:
+    from archive.export import text_hash
+    variant = "  " + NFD(text).upper().replace(" ", " \t ") + "\n"
+    if normalise_text(text):
+        assert text_hash(variant) == text_hash(text)
+    else:
+        assert text_hash(text) is None

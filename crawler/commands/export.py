@@ -37,25 +37,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                               formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("dirs", nargs="+", type=Path, metavar="DIR",
                    help="crawl folder(s) holding articles.jsonl (and warc/)")
-    p.add_argument("--format", dest="fmt", default="jsonl",
+    p.add_argument("--format", dest="fmt", default="jsonl", metavar="FORMAT",
                    help=f"one of {', '.join(FORMATS)} (default jsonl)")
-    p.add_argument("--out", required=True, type=Path, help="dataset folder to create")
+    p.add_argument("--out", required=True, type=Path, metavar="OUT",
+                   help="dataset folder to create")
     p.add_argument("--force", action="store_true", help="replace an existing OUT")
     p.add_argument("--reextract", action="store_true",
                    help="rebuild records from DIR/warc/*.warc.gz with the current "
                         "extractor (no network) instead of reading articles.jsonl")
-    p.add_argument("--shard-size", default="100000",
+    p.add_argument("--shard-size", default="100000", metavar="ROWS|SIZE",
                    help="rows per shard (10000) or bytes (64MB, 512KiB); default 100000")
     g = p.add_argument_group("filters")
-    g.add_argument("--since", help="date_published on/after (YYYY-MM-DD or ISO date-time; "
-                                   "a bare date is a day at +07:00)")
-    g.add_argument("--until", help="date_published on/before (a bare date includes the day)")
-    g.add_argument("--category", action="append", default=[],
+    g.add_argument("--since", metavar="DATE",
+                   help="date_published on/after (YYYY-MM-DD or ISO date-time; a bare date "
+                        "is a day at +07:00)")
+    g.add_argument("--until", metavar="DATE",
+                   help="date_published on/before (a bare date includes the day)")
+    g.add_argument("--category", action="append", default=[], metavar="NAME",
                    help="keep articles in this category (repeatable; any matches)")
-    g.add_argument("--site", action="append", default=[],
+    g.add_argument("--site", action="append", default=[], metavar="HOST",
                    help="keep articles of this host (or site name); repeatable")
-    g.add_argument("--min-words", type=int, default=0, help="minimum word_count")
-    g.add_argument("--language", action="append", default=[],
+    g.add_argument("--min-words", type=int, default=0, metavar="N", help="minimum word_count")
+    g.add_argument("--language", action="append", default=[], metavar="TAG",
                    help="keep this language (primary subtag, e.g. vi); repeatable")
     d = p.add_argument_group("deduplication")
     d.add_argument("--all-versions", action="store_true",
@@ -63,10 +66,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "(default: the latest capture only)")
     d.add_argument("--no-exact-dedup", action="store_true", help="keep exact duplicates")
     d.add_argument("--no-near-dedup", action="store_true", help="keep near duplicates")
-    d.add_argument("--near-threshold", type=float, default=0.9,
+    d.add_argument("--near-threshold", type=float, default=0.9, metavar="J",
                    help="Jaccard similarity of word shingles above which a text is a "
                         "near duplicate (default 0.9)")
-    d.add_argument("--shingle-words", type=int, default=5,
+    d.add_argument("--shingle-words", type=int, default=5, metavar="N",
                    help="words per shingle (default 5)")
     p.add_argument("--title", default="Vietnamese news articles (newsarchive export)",
                    help="dataset title in the card")
