@@ -1,0 +1,407 @@
+"""Extraction quality: our extractor vs plain trafilatura, side by side, in one run.
+
+    .venv/bin/python bench/extraction_quality.py [--sets gold,scrapinghub,trafilatura]
+        [--limit N] [--workers 2] [--option prefer_container=false ...]
+
+Sets (the benchmark data sits beside the checkout in ../shared/benchmarks, read-only;
+``NEWSARCHIVE_SHARED`` overrides the location; nothing is cached or written):
+
+- ``gold``: the fixture gold articles (fixtures/<site>/gold/articles/*.json): text
+  4-gram shingle F1 against the gold text, exact match of the metadata fields, and the
+  number of articles containing a boilerplate string (gold boilerplate.txt + each
+  article's "forbidden" list);
+- ``scrapinghub``: scrapinghub/article-extraction-benchmark, 181 pages, scored as its
+  SOURCE.md describes (tokens ``\\w+``; per-document 4-gram shingle TP/FP/FN normalised
+  to sum 1; precision and recall are means over documents; F1 their harmonic mean;
+  accuracy = exact token sequence; ± = bootstrap std of F1, 1000 resamples);
+- ``trafilatura``: the trafilatura evaluation corpus, 990 pages, "with"/"without"
+  snippets, micro-averaged (whitespace-normalised substring test), on all pages and on
+  the 192 pages holding a WordPress comment form.
+
+The baseline is ``trafilatura.extract(html, include_comments=False)`` (reached through
+``crawler.extract.baseline_text``: ``crawler/extract.py`` is the only module importing
+trafilatura). Multiprocessing uses at most 2 workers (shared machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import gzip
+import json
+import os
+import random
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from multiprocessing import Pool
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from crawler.extract import (  # noqa: E402
+    DEFAULT_OPTIONS,
+    ExtractOptions,
+    baseline_text,
+    extract_page,
+)
+
+SHARED = Path(os.environ.get("NEWSARCHIVE_SHARED", REPO.parent / "shared"))
+BENCHMARKS = SHARED / "benchmarks"
+SCRAPINGHUB = BENCHMARKS / "scrapinghub-article-extraction-benchmark"
+TRAFILATURA_EVAL = BENCHMARKS / "trafilatura-eval"
+FIXTURES = REPO / "fixtures"
+MAX_WORKERS = 2
+
+# --- scorers ----------------------------------------------------------------------------
+
+_TOKEN_RE = re.compile(r"\w+")
+
+
+def tokens(text: str | None) -> list[str]:
+    return _TOKEN_RE.findall(text or "")
+
+
+def shingles(text: str | None, n: int = 4) -> Counter:
+    """Multiset of n-token shingles (a text shorter than n tokens is one shingle)."""
+    toks = tokens(text)
+    grams = [tuple(toks[i:i + n]) for i in range(max(1, len(toks) - n + 1))]
+    return Counter(g for g in grams if g)
+
+
+def shingle_tp_fp_fn(truth: str | None, pred: str | None) -> tuple[float, float, float]:
+    """Per-document TP/FP/FN of 4-gram shingles, normalised to sum 1 (0s when both empty)."""
+    true_s, pred_s = shingles(truth), shingles(pred)
+    tp = sum((true_s & pred_s).values())
+    fp = sum((pred_s - true_s).values())
+    fn = sum((true_s - pred_s).values())
+    total = tp + fp + fn
+    if total:
+        return tp / total, fp / total, fn / total
+    return 0.0, 0.0, 0.0
+
+
+def shingle_scores(rows: Sequence[tuple[float, float, float]]) -> tuple[float, float, float]:
+    """(precision, recall, F1): precision and recall are means over documents."""
+    precisions, recalls = [], []
+    for tp, fp, fn in rows:
+        if fp == 0 and fn == 0:
+            precisions.append(1.0)
+            recalls.append(1.0)
+            continue
+        if tp + fp > 0:
+            precisions.append(tp / (tp + fp))
+        if tp + fn > 0:
+            recalls.append(tp / (tp + fn))
+    p = sum(precisions) / len(precisions) if precisions else 0.0
+    r = sum(recalls) / len(recalls) if recalls else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def bootstrap_f1_std(rows: Sequence[tuple[float, float, float]], rounds: int = 1000,
+                     seed: int = 0) -> float:
+    rng = random.Random(seed)
+    values = []
+    for _ in range(rounds):
+        sample = [rows[rng.randrange(len(rows))] for _ in rows]
+        values.append(shingle_scores(sample)[2])
+    mean = sum(values) / len(values)
+    return (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
+
+
+def _ws(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+@dataclasses.dataclass
+class SnippetCounts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+
+    def add(self, output: str | None, with_: Iterable[str], without: Iterable[str]) -> None:
+        text = _ws(output)
+        for snippet in with_:
+            if _ws(snippet) in text:
+                self.tp += 1
+            else:
+                self.fn += 1
+        for snippet in without:
+            if _ws(snippet) in text:
+                self.fp += 1
+            else:
+                self.tn += 1
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        denom = 2 * self.tp + self.fp + self.fn
+        return 2 * self.tp / denom if denom else 0.0
+
+    @property
+    def accuracy(self) -> float:
+        total = self.tp + self.fp + self.fn + self.tn
+        return (self.tp + self.tn) / total if total else 0.0
+
+
+# --- data sets --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Page:
+    key: str
+    url: str
+    path: Path
+    gzipped: bool
+
+
+def scrapinghub_pages(limit: int | None = None) -> tuple[list[Page], dict[str, str]]:
+    truth = json.loads((SCRAPINGHUB / "ground-truth.json").read_text("utf-8"))
+    keys = sorted(truth)[:limit] if limit else sorted(truth)
+    pages = [Page(k, truth[k].get("url") or "", SCRAPINGHUB / "html" / f"{k}.html.gz", True)
+             for k in keys]
+    return pages, {k: truth[k]["articleBody"] for k in keys}
+
+
+def trafilatura_pages(limit: int | None = None) -> tuple[list[Page], dict[str, dict]]:
+    data = json.loads((TRAFILATURA_EVAL / "evaldata.json").read_text("utf-8"))
+    keys = sorted(data)[:limit] if limit else sorted(data)
+    pages = []
+    for url in keys:
+        name = data[url]["file"] + ".gz"
+        path = TRAFILATURA_EVAL / "cache" / name
+        if not path.exists():
+            path = TRAFILATURA_EVAL / "eval" / name
+        pages.append(Page(url, url, path, True))
+    return pages, {k: data[k] for k in keys}
+
+
+def gold_articles() -> list[tuple[Page, dict, list[str]]]:
+    """(page, gold entry, site boilerplate strings) for every fixture gold article."""
+    out = []
+    for gold_dir in sorted(FIXTURES.glob("*/gold")):
+        site = gold_dir.parent
+        routes = json.loads((site / "routes.json").read_text("utf-8"))
+        origin = routes["origin"].rstrip("/")
+        boiler_file = gold_dir / "boilerplate.txt"
+        boiler = [line.strip() for line in boiler_file.read_text("utf-8").splitlines()
+                  if line.strip() and not line.startswith("#")] if boiler_file.exists() else []
+        for path in sorted((gold_dir / "articles").glob("*.json")):
+            entry = json.loads(path.read_text("utf-8"))
+            url = entry["expected"]["url"]
+            out.append((Page(path.stem, url, gold_html_path(site, url, origin), False),
+                        entry, boiler))
+    return out
+
+
+def gold_html_path(site: Path, url: str, origin: str) -> Path:
+    """fixtures/<site>/site/<path>/index.html for a gold URL under the placeholder origin."""
+    rel = url[len(origin):] if url.startswith(origin) else url
+    rel = rel.split("?", 1)[0].split("#", 1)[0].strip("/")
+    return site / "site" / rel / "index.html" if rel else site / "site" / "index.html"
+
+
+def read_page(page: Page) -> bytes:
+    raw = page.path.read_bytes()
+    return gzip.decompress(raw) if page.gzipped else raw
+
+
+# --- running ----------------------------------------------------------------------------
+
+
+def _run_one(job: tuple[Page, ExtractOptions]) -> tuple[str, str, str, float, float, dict | None]:
+    page, options = job
+    html = read_page(page)
+    start = time.perf_counter()
+    result = extract_page(html, page.url, options=options)
+    ours_time = time.perf_counter() - start
+    start = time.perf_counter()
+    base = baseline_text(html, page.url or None)
+    base_time = time.perf_counter() - start
+    ours = result.article.text if result.article else ""
+    record = dataclasses.asdict(result.article) if result.article else None
+    return page.key, ours, base, ours_time, base_time, record
+
+
+def run_pages(pages: Sequence[Page], options: ExtractOptions, workers: int = MAX_WORKERS
+              ) -> dict[str, tuple[str, str, float, float, dict | None]]:
+    jobs = [(page, options) for page in pages]
+    workers = max(1, min(workers, MAX_WORKERS))
+    if workers == 1 or len(jobs) < 8:
+        results = [_run_one(job) for job in jobs]
+    else:
+        with Pool(workers) as pool:
+            results = pool.map(_run_one, jobs, chunksize=4)
+    return {key: (ours, base, t1, t2, rec) for key, ours, base, t1, t2, rec in results}
+
+
+@dataclasses.dataclass
+class Row:
+    name: str
+    pages: int
+    ours: str
+    base: str
+    ours_f1: float
+    base_f1: float
+    ours_time: float
+    base_time: float
+    note: str = ""
+
+
+def score_scrapinghub(limit: int | None, options: ExtractOptions, workers: int) -> list[Row]:
+    pages, truth = scrapinghub_pages(limit)
+    results = run_pages(pages, options, workers)
+    rows = []
+    ours_rows = [shingle_tp_fp_fn(truth[k], results[k][0]) for k in truth]
+    base_rows = [shingle_tp_fp_fn(truth[k], results[k][1]) for k in truth]
+    accuracy = [sum(tokens(truth[k]) == tokens(results[k][i]) for k in truth) / len(truth)
+                for i in (0, 1)]
+    p1, r1, f1 = shingle_scores(ours_rows)
+    p2, r2, f2 = shingle_scores(base_rows)
+    rows.append(Row(
+        "scrapinghub (shingle F1)", len(pages),
+        f"F1 {f1:.3f} ±{bootstrap_f1_std(ours_rows):.3f} P {p1:.3f} R {r1:.3f} "
+        f"acc {accuracy[0]:.3f}",
+        f"F1 {f2:.3f} ±{bootstrap_f1_std(base_rows):.3f} P {p2:.3f} R {r2:.3f} "
+        f"acc {accuracy[1]:.3f}",
+        f1, f2, sum(v[2] for v in results.values()), sum(v[3] for v in results.values())))
+    return rows
+
+
+def score_trafilatura(limit: int | None, options: ExtractOptions, workers: int) -> list[Row]:
+    pages, data = trafilatura_pages(limit)
+    results = run_pages(pages, options, workers)
+    wp_keys = {p.key for p in pages if _has_comment_form(read_page(p))}
+    rows = []
+    for name, keys in (("trafilatura-eval (snippets, micro)", [p.key for p in pages]),
+                       ("  ... pages with a WP comment form", [p.key for p in pages
+                                                               if p.key in wp_keys])):
+        counts = [SnippetCounts(), SnippetCounts()]
+        for key in keys:
+            for i in (0, 1):
+                counts[i].add(results[key][i], data[key]["with"], data[key]["without"])
+        desc = [f"F1 {c.f1:.3f} P {c.precision:.3f} R {c.recall:.3f} "
+                f"(TP {c.tp} FP {c.fp} FN {c.fn} TN {c.tn})" for c in counts]
+        rows.append(Row(name, len(keys), desc[0], desc[1], counts[0].f1, counts[1].f1,
+                        sum(results[k][2] for k in keys), sum(results[k][3] for k in keys)))
+    return rows
+
+
+def _has_comment_form(html: bytes) -> bool:
+    return b"commentform" in html or b"comment-respond" in html
+
+
+GOLD_FIELDS = ("title", "canonical_url", "language", "site_name", "authors", "byline",
+               "date_published", "date_modified", "categories", "tags", "source_prefix",
+               "images", "video_urls")
+
+
+def score_gold(options: ExtractOptions, workers: int) -> list[Row]:
+    if not any(FIXTURES.glob("*/gold/articles/*.json")):
+        return [Row("fixture gold", 0, "-", "-", 0.0, 0.0, 0.0, 0.0,
+                    note="skipped: no fixtures/<site>/gold/articles/*.json yet")]
+    entries = gold_articles()
+    results = run_pages([page for page, _, _ in entries], options, workers)
+    ours_rows, base_rows = [], []
+    leaks = [0, 0]
+    field_hits = field_total = 0
+    for page, entry, boiler in entries:
+        ours, base, _, _, record = results[page.key]
+        expected = entry["expected"]
+        ours_rows.append(shingle_tp_fp_fn(expected.get("text", ""), ours))
+        base_rows.append(shingle_tp_fp_fn(expected.get("text", ""), base))
+        forbidden = list(boiler) + list(entry.get("forbidden", []))
+        for i, text in enumerate((ours, base)):
+            if any(s in text for s in forbidden):
+                leaks[i] += 1
+        for name in GOLD_FIELDS:
+            if name in expected:
+                field_total += 1
+                field_hits += record is not None and record.get(name) == expected[name]
+    f1 = shingle_scores(ours_rows)[2]
+    f2 = shingle_scores(base_rows)[2]
+    n = len(entries)
+    return [Row("fixture gold (shingle F1)", n,
+                f"F1 {f1:.3f}, boilerplate in {leaks[0]}/{n}, fields {field_hits}/{field_total}",
+                f"F1 {f2:.3f}, boilerplate in {leaks[1]}/{n}", f1, f2,
+                sum(v[2] for v in results.values()), sum(v[3] for v in results.values()))]
+
+
+def print_table(rows: Sequence[Row], out: Callable[[str], None] = print) -> None:
+    out("| set | pages | newsarchive | plain trafilatura | ΔF1 | time ours/plain |")
+    out("|---|---|---|---|---|---|")
+    for row in rows:
+        if row.note:
+            out(f"| {row.name} | {row.pages} | {row.note} | | | |")
+            continue
+        ratio = row.ours_time / row.base_time if row.base_time else 0.0
+        out(f"| {row.name} | {row.pages} | {row.ours} | {row.base} | "
+            f"{row.ours_f1 - row.base_f1:+.3f} | {ratio:.2f}x |")
+
+
+def parse_options(values: Sequence[str]) -> ExtractOptions:
+    fields = {f.name: f.type for f in dataclasses.fields(ExtractOptions)}
+    changes: dict[str, object] = {}
+    for item in values:
+        name, _, raw = item.partition("=")
+        if name not in fields:
+            raise SystemExit(f"unknown option {name!r}; valid: {', '.join(fields)}")
+        current = getattr(DEFAULT_OPTIONS, name)
+        if isinstance(current, bool):
+            changes[name] = raw.lower() in ("1", "true", "yes", "on")
+        else:
+            changes[name] = type(current)(raw)
+    return dataclasses.replace(DEFAULT_OPTIONS, **changes)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sets", default="gold,scrapinghub,trafilatura",
+                        help="comma-separated: gold, scrapinghub, trafilatura")
+    parser.add_argument("--limit", type=int, default=None,
+                        help="first N pages of each benchmark (sorted by id)")
+    parser.add_argument("--workers", type=int, default=MAX_WORKERS,
+                        help=f"worker processes (at most {MAX_WORKERS})")
+    parser.add_argument("--option", action="append", default=[],
+                        help="ExtractOptions override, e.g. prefer_container=false")
+    args = parser.parse_args(argv)
+    options = parse_options(args.option)
+    sets = [s.strip() for s in args.sets.split(",") if s.strip()]
+    valid = {"gold", "scrapinghub", "trafilatura"}
+    if set(sets) - valid:
+        raise SystemExit(f"unknown set(s) {sorted(set(sets) - valid)}; valid: {sorted(valid)}")
+    rows: list[Row] = []
+    started = time.perf_counter()
+    if "gold" in sets:
+        rows += score_gold(options, args.workers)
+    if "scrapinghub" in sets:
+        if SCRAPINGHUB.exists():
+            rows += score_scrapinghub(args.limit, options, args.workers)
+        else:
+            rows.append(Row("scrapinghub", 0, "", "", 0, 0, 0, 0, note=f"{SCRAPINGHUB} absent"))
+    if "trafilatura" in sets:
+        if TRAFILATURA_EVAL.exists():
+            rows += score_trafilatura(args.limit, options, args.workers)
+        else:
+            rows.append(Row("trafilatura-eval", 0, "", "", 0, 0, 0, 0,
+                            note=f"{TRAFILATURA_EVAL} absent"))
+    print(f"options: {options}")
+    print_table(rows)
+    print(f"wall time {time.perf_counter() - started:.1f} s, workers {args.workers}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

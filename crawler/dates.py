@@ -1,0 +1,235 @@
+"""Date parsing for news pages: ISO/structured values and Vietnamese visible dates.
+
+Pure functions (no trafilatura, no Scrapy). Output format, as fixed in
+``crawler/items.py``: ISO 8601 with the UTC offset the page gave
+(``2017-09-21T16:30:00+07:00``), Asia/Ho_Chi_Minh (+07:00) when the page gives a time
+but no zone, or a bare ``YYYY-MM-DD`` when the page gives a day but no time.
+
+Forms understood (case-insensitive, NFC input): ISO 8601 (``2017-09-21T16:30:00Z``,
+``2017-09-21 16:30``), ``Thứ Năm, 21/09/2017 - 16:30``, ``21/09/2017 16:30``,
+``16:30 21/09/2017``, ``21-09-2017``, ``21.09.2017``, ``ngày 21 tháng 9 năm 2017``,
+``21 Tháng Chín, 2017`` (WordPress' Vietnamese month names), ``Tháng Chín 21, 2017``,
+English month names, ``16h30`` / ``16 giờ 30`` / ``4:30 PM`` / ``3:30 chiều`` times,
+day-month without a year (``Chiều ngày 21/9``) when a default year is supplied, and
+relative ages (``2 giờ trước``, ``3 days ago``) when the fetch time is known.
+
+No settings are read.
+
+Hand-written rather than dateutil/htmldate: dateutil's fuzzy parser guesses month/day
+order (US-first) and knows no Vietnamese, and htmldate searches a whole page, while we
+need to parse one string seen in a known place and keep the day-first convention.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+
+VN_TZ = timezone(timedelta(hours=7))
+
+_VN_MONTH_WORDS = {
+    # WordPress vi locale: "Tháng Một" ... "Tháng Mười Hai" (longest first in the regex)
+    "một": 1, "giêng": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6,
+    "bảy": 7, "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "chạp": 12,
+}
+_EN_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+
+_ISO_RE = re.compile(
+    r"(?<!\d)(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?(?!\d)",
+    re.I,
+)
+# 21/09/2017, 21-9-2017, 21.09.2017 (day first, as in Vietnam and most of the world)
+_DMY_RE = re.compile(r"(?<![\d/.-])(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?![\d/])")
+# 2017/09/21
+_YMD_SLASH_RE = re.compile(r"(?<!\d)(\d{4})/(\d{1,2})/(\d{1,2})(?!\d)")
+# ngày 21 tháng 9 năm 2017 / 21 tháng 9, 2017 / 21 Tháng Chín, 2017
+_VN_MONTH_ALT = "|".join(sorted(map(re.escape, _VN_MONTH_WORDS), key=len, reverse=True))
+_VN_WORDY_RE = re.compile(
+    r"(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2}|" + _VN_MONTH_ALT + r")\b\s*(?:,|năm)?\s*(\d{4})?",
+    re.I,
+)
+# Tháng Chín 21, 2017 / tháng 9 21, 2017 (WordPress "F j, Y" in the vi locale)
+_VN_MONTH_FIRST_RE = re.compile(
+    r"\btháng\s+(\d{1,2}|" + _VN_MONTH_ALT + r")\s+(\d{1,2})\s*,\s*(\d{4})", re.I)
+_EN_MDY_RE = re.compile(
+    r"\b(" + "|".join(sorted(_EN_MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{1,2})"
+    r"(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.I)
+_EN_DMY_RE = re.compile(
+    r"\b(\d{1,2})(?:st|nd|rd|th)?\.?\s+(" + "|".join(sorted(_EN_MONTHS, key=len, reverse=True))
+    + r")\.?,?\s+(\d{4})\b", re.I)
+# day/month without a year: "ngày 21/9", "21/9" (only used with a default year)
+_DM_RE = re.compile(r"(?<![\d/.-])(\d{1,2})\s*/\s*(\d{1,2})(?![\d/])")
+_TIME_RE = re.compile(
+    r"(?<![\d:])(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})(?:\s*(?::|phút)\s*(\d{2}))?(?:\s*phút)?"
+    r"(?:\s*(am|pm|sáng|chiều|tối|trưa|SA|CH)\b)?(?![\d])", re.I)
+_ZONE_RE = re.compile(r"(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.I)
+_RELATIVE_RE = re.compile(
+    r"(\d+)\s*(phút|giờ|tiếng|ngày|tuần|minutes?|mins?|hours?|days?|weeks?)\s*(?:trước|ago)",
+    re.I)
+
+_RELATIVE_UNITS = {
+    "phút": "minutes", "minute": "minutes", "minutes": "minutes", "min": "minutes",
+    "mins": "minutes", "giờ": "hours", "tiếng": "hours", "hour": "hours", "hours": "hours",
+    "ngày": "days", "day": "days", "days": "days", "tuần": "weeks", "week": "weeks",
+    "weeks": "weeks",
+}
+
+_URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/(?:(0?[1-9]|[12]\d|3[01])/)?")
+_URL_COMPACT_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return 1990 <= year <= 2100
+
+
+def _month_value(token: str) -> int | None:
+    token = token.strip().lower()
+    if token.isdigit():
+        value = int(token)
+        return value if 1 <= value <= 12 else None
+    return _VN_MONTH_WORDS.get(token) or _EN_MONTHS.get(token.rstrip("."))
+
+
+def _format(day: date, clock: tuple[int, int, int] | None, tz: timezone | None) -> str:
+    if clock is None:
+        return day.isoformat()
+    hour, minute, second = clock
+    value = datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=tz or VN_TZ)
+    return value.isoformat()
+
+
+def _parse_zone(text: str) -> timezone | None:
+    if not text:
+        return None
+    if text.upper() == "Z":
+        return timezone.utc
+    sign = 1 if text[0] == "+" else -1
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def _find_time(text: str) -> tuple[int, int, int] | None:
+    for match in _TIME_RE.finditer(text):
+        hour, minute = int(match.group(1)), int(match.group(2))
+        second = int(match.group(3) or 0)
+        marker = (match.group(4) or "").lower()
+        if marker in ("pm", "chiều", "tối", "ch") and hour < 12:
+            hour += 12
+        elif marker in ("am", "sáng", "sa") and hour == 12:
+            hour = 0
+        elif marker == "trưa" and hour < 11:
+            hour += 12
+        if hour < 24 and minute < 60 and second < 60:
+            return hour, minute, second
+    return None
+
+
+def _find_zone(text: str) -> timezone | None:
+    match = _ZONE_RE.search(text)
+    if not match:
+        return None
+    sign = 1 if match.group(1) == "+" else -1
+    return timezone(sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3) or 0)))
+
+
+def parse_iso(value: str) -> str | None:
+    """Normalise an ISO 8601 value (JSON-LD, meta, ``<time datetime>``); None if not one."""
+    match = _ISO_RE.search(value.strip())
+    if not match:
+        return None
+    year, month, day = (int(match.group(i)) for i in (1, 2, 3))
+    if not _valid(year, month, day):
+        return None
+    if match.group(4) is None:
+        return date(year, month, day).isoformat()
+    hour, minute, second = int(match.group(4)), int(match.group(5)), int(match.group(6) or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return date(year, month, day).isoformat()
+    zone = _parse_zone(match.group(7) or "")
+    return _format(date(year, month, day), (hour, minute, second), zone)
+
+
+def parse_date(raw: str, *, default_year: int | None = None,
+               now: datetime | None = None) -> str | None:
+    """Parse a date as seen on a page into the schema's ISO form, or None.
+
+    ``default_year`` completes a day-month without a year ("Chiều ngày 21/9");
+    ``now`` (the fetch time) resolves relative ages ("2 giờ trước").
+    """
+    text = " ".join(raw.split())
+    if not text:
+        return None
+    iso = parse_iso(text) if _ISO_RE.search(text) else None
+    if iso:
+        return iso
+    day: date | None = None
+    rest = text
+    for regex, order in ((_DMY_RE, "dmy"), (_YMD_SLASH_RE, "ymd"), (_VN_WORDY_RE, "dmy"),
+                         (_VN_MONTH_FIRST_RE, "mdy"), (_EN_MDY_RE, "mdy"), (_EN_DMY_RE, "dmy")):
+        match = regex.search(text)
+        if not match:
+            continue
+        groups = match.groups()
+        if order == "dmy":
+            d, m, y = groups
+        elif order == "ymd":
+            y, m, d = groups
+        else:
+            m, d, y = groups
+        month = _month_value(m)
+        year = int(y) if y else default_year
+        if month is None or year is None or not _valid(year, month, int(d)):
+            continue
+        day = date(year, month, int(d))
+        rest = text[:match.start()] + " " + text[match.end():]
+        break
+    if day is None and default_year is not None:
+        match = _DM_RE.search(text)
+        if match and _valid(default_year, int(match.group(2)), int(match.group(1))):
+            day = date(default_year, int(match.group(2)), int(match.group(1)))
+            rest = text[:match.start()] + " " + text[match.end():]
+    if day is None:
+        match = _RELATIVE_RE.search(text)
+        if match and now is not None:
+            unit = _RELATIVE_UNITS[match.group(2).lower()]
+            moment = now.astimezone(VN_TZ) - timedelta(**{unit: int(match.group(1))})
+            if unit in ("minutes", "hours"):
+                return moment.replace(microsecond=0).isoformat()
+            return moment.date().isoformat()
+        return None
+    return _format(day, _find_time(rest), _find_zone(rest))
+
+
+def date_from_url(url: str) -> tuple[int, int, int | None] | None:
+    """(year, month, day or None) from a WordPress date permalink, or None."""
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    match = _URL_DATE_RE.search(path)
+    if match:
+        return int(match.group(1)), int(match.group(2)), (
+            int(match.group(3)) if match.group(3) else None)
+    match = _URL_COMPACT_RE.search(path)
+    if match and _valid(int(match.group(1)), int(match.group(2)), int(match.group(3))):
+        return int(match.group(1)), int(match.group(2)), int(match.group(3))
+    return None
+
+
+def to_datetime(value: str) -> datetime | None:
+    """Schema date string back to an aware datetime (a bare day is 00:00 +07:00)."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=VN_TZ)
+    return parsed

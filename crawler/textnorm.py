@@ -1,0 +1,177 @@
+"""Text normalisation for article records: NFC, whitespace, prefixes, bylines, titles.
+
+Pure functions (no trafilatura, no Scrapy); no settings are read.
+
+Decisions (see ``crawler/items.py``): paragraphs are joined by a single ``\\n``; a source
+prefix opening the body ("(kontumtv.vn) –", "KTO –") and an end-of-article signature
+line ("Thanh Tùng – Công Luận") are cut out of the text and kept in fields of their own.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+WORD_RE = re.compile(r"\w+")
+_SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+DASHES = "-–—‒―"
+
+# "(kontumtv.vn) –", "(Baokontum.com.vn) -", "(PLVN) -", "(Dân trí) –"
+_PAREN_PREFIX_RE = re.compile(r"^\(\s*([^()\n]{2,40}?)\s*\)\s*[-–—]+\s*")
+# "KTO –", "TTXVN -", "VOV.VN –", "KTO- " (acronym: upper-case letters, digits, dots)
+_ACRONYM_PREFIX_RE = re.compile(r"^([A-ZĐ][A-ZĐ0-9.]{1,14})\s*[-–—]+\s*(?=\S)")
+# "KTO:" is a common variant too
+_ACRONYM_COLON_PREFIX_RE = re.compile(r"^([A-ZĐ][A-ZĐ0-9.]{1,14})\s*:\s+(?=\S)")
+
+# byline lead-ins: "Tin, ảnh: X", "Bài và ảnh: X", "Nhóm PV:"
+_BYLINE_LEAD_RE = re.compile(
+    r"^(?:(?:tin|bài|ảnh|video|clip|thực hiện|nhóm pv)(?:\s*(?:,|và|-|–|/|&)\s*"
+    r"(?:tin|bài|ảnh|video|clip))*\s*:\s*)", re.I)
+_AUTHOR_PREFIX_RE = re.compile(
+    r"^\s*(?:đăng bởi|viết bởi|người viết|người đăng|tác giả|bởi|posted by|written by|"
+    r"author|by|phóng viên|pv)\s*[:\-–]?\s+", re.I)
+_NAME_SPLIT_RE = re.compile(r"\s+[-–—]\s+|\s*[,;/&]\s*|\s+và\s+|\s+and\s+", re.I)
+_TRAILING_PAREN_RE = re.compile(r"\s*\(([^()]{1,30})\)\s*$")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def clean_line(text: str) -> str:
+    """NFC, odd spaces to one space, stripped."""
+    return _SPACE_RE.sub(" ", nfc(text)).strip()
+
+
+def clean_text(text: str) -> str:
+    """Each line cleaned, empty lines dropped, joined by a single newline."""
+    lines = (clean_line(line) for line in nfc(text).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def word_count(text: str) -> int:
+    return len(WORD_RE.findall(text))
+
+
+def is_vietnamese(text: str) -> bool:
+    """Cheap test: enough letters only Vietnamese uses (ă â đ ê ô ơ ư and tone marks)."""
+    sample = nfc(text[:3000]).lower()
+    letters = sum(ch.isalpha() for ch in sample)
+    if letters < 20:
+        return False
+    marked = sum(ch in _VI_LETTERS for ch in sample)
+    return marked / letters > 0.06
+
+
+_VI_LETTERS = set(
+    "ăâđêôơưáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
+
+
+def split_source_prefix(text: str, *, vietnamese: bool) -> tuple[str | None, str]:
+    """(prefix as seen, text without it) for a source prefix opening the text.
+
+    Only on Vietnamese pages: elsewhere "(Leipzig) -" or "LONDON —" is a dateline that
+    belongs to the story.
+    """
+    match = _PAREN_PREFIX_RE.match(text) if vietnamese else None
+    if match and not any(ch.isdigit() for ch in match.group(1).replace(".vn", "")):
+        inner = match.group(1)
+        # a source, not a parenthetical remark: short, no sentence inside
+        if len(inner.split()) <= 5:
+            return match.group(0).rstrip(), text[match.end():]
+    if vietnamese:
+        for regex in (_ACRONYM_PREFIX_RE, _ACRONYM_COLON_PREFIX_RE):
+            match = regex.match(text)
+            if match and sum(ch.isalpha() for ch in match.group(1)) >= 2:
+                return match.group(0).rstrip(), text[match.end():]
+    return None, text
+
+
+def _is_name(segment: str) -> bool:
+    words = segment.split()
+    if not 1 <= len(words) <= 5:
+        return False
+    for word in words:
+        if not word[0].isupper() or any(ch.isdigit() for ch in word):
+            return False
+        if not all(ch.isalpha() or ch in ".'-" for ch in word):
+            return False
+    return True
+
+
+def parse_byline(line: str) -> list[str] | None:
+    """Author names if ``line`` looks like an end-of-article signature, else None.
+
+    Accepted: capitalised names (1-5 words each) separated by dashes, commas, '/',
+    'và'; an optional lead-in ("Tin, ảnh:") and an optional trailing source in
+    parentheses ("Minh Hương (TTXVN)").
+    """
+    text = clean_line(line)
+    if not text or len(text) > 80 or text[-1] in ".!?:;…\"”":
+        return None
+    text = _BYLINE_LEAD_RE.sub("", text)
+    text = _TRAILING_PAREN_RE.sub("", text)
+    if not text:
+        return None
+    segments = [seg.strip() for seg in _NAME_SPLIT_RE.split(text) if seg.strip()]
+    if not 1 <= len(segments) <= 4 or sum(len(s.split()) for s in segments) > 10:
+        return None
+    if not all(_is_name(seg) for seg in segments):
+        return None
+    return segments
+
+
+def split_byline(text: str) -> tuple[str | None, list[str], str]:
+    """(byline as seen, names, text without it) when the last paragraph is a signature."""
+    head, _, last = text.rpartition("\n")
+    if not head:
+        return None, [], text
+    names = parse_byline(last)
+    if names is None:
+        return None, [], text
+    return clean_line(last), names, head
+
+
+def clean_author(raw: str) -> list[str]:
+    """Names from an author string: prefixes ('Bởi', 'Tác giả:', 'By') removed, split."""
+    text = clean_line(raw)
+    text = _AUTHOR_PREFIX_RE.sub("", text)
+    text = _BYLINE_LEAD_RE.sub("", text)
+    if not text or text.startswith(("http://", "https://")):
+        return []
+    names = []
+    for part in _NAME_SPLIT_RE.split(text):
+        part = _AUTHOR_PREFIX_RE.sub("", part.strip()).strip(" .:-–")
+        if part and part not in names and len(part) <= 60:
+            names.append(part)
+    return names
+
+
+_TITLE_SEPARATORS = (" | ", " – ", " — ", " - ", " :: ", " » ", " · ")
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\W+", "", nfc(text).casefold())
+
+
+def strip_site_suffix(title: str, site_names: list[str], *,
+                      headline: str | None = None) -> tuple[str, str | None]:
+    """(title without the site-name suffix/prefix, the site name removed or None).
+
+    A part is removed only when it names the site (one of ``site_names``, e.g.
+    og:site_name or the host) or when the other part equals the visible headline.
+    """
+    title = clean_line(title)
+    wanted = {_fold(name) for name in site_names if name and _fold(name)}
+    for sep in _TITLE_SEPARATORS:
+        if sep not in title:
+            continue
+        head, _, tail = title.rpartition(sep)
+        if head and _fold(tail) in wanted:
+            return head.strip(), tail.strip()
+        first, _, rest = title.partition(sep)
+        if rest and _fold(first) in wanted:
+            return rest.strip(), first.strip()
+        if headline and head and _fold(head) == _fold(headline) and len(tail.split()) <= 6:
+            return head.strip(), tail.strip()
+    return title, None
