@@ -779,7 +779,8 @@ def render_card(*, title: str, fmt: str, schema: pa.Schema, file_schema: pa.Sche
     out += ["| host | records read | first capture | last capture |",
             "| --- | --- | --- | --- |"]
     for host, (n, first, last) in sorted(stats.crawl.items()):
-        out.append(f"| {_md_cell(host)} | {n:,} | {first or 'n/a'} | {last or 'n/a'} |")
+        first, last = (t.replace(".000000Z", "Z") if t else "n/a" for t in (first, last))
+        out.append(f"| {_md_cell(host)} | {n:,} | {first} | {last} |")
     if crawl_notes:
         out.append("")
         out += [f"- {_md_cell(note)}" for note in crawl_notes]

@@ -438,7 +438,7 @@ def test_card_front_matter_and_body(source: tuple[Path, dict[str, Any]], tmp_pat
     assert f"Rows: **{len(expected)}**" in body
     assert "2024-05-01 to 2024-05-" in body
     assert "| Thời sự | 14 |" in body
-    assert "| kontumtv.test | 14 | 2024-06-01T00:00:00" in body
+    assert "| kontumtv.test | 14 | 2024-06-01T00:00:00Z | 2024-06-01T00:00:41Z |" in body
     assert "Canonical URL (rel=canonical" in body          # field docs from the schema
     assert "Licence: placeholder" in body
 
