@@ -21,6 +21,12 @@ How it works (three passes; memory does not grow with the texts of the archive):
    (an external sort of keys only; records are never all in memory), converted to rows
    and written shard by shard (Parquet row group by row group).
 
+Trade-off of sorting keys only: each record is parsed three times (scan, near-dup check,
+write) and the write pass reads the input in sorted, not file, order (random reads the
+page cache mostly absorbs), in exchange for memory that does not grow with the archive:
+the key table (~150 bytes a record) and the LSH band index are SQLite tables on disk
+with a bounded page cache.
+
 Everything is written into a temporary sibling folder of ``OUT`` and renamed at the end,
 so a folder named ``OUT`` is always a complete dataset. Settings read: none (not a Scrapy
 component); everything comes in :class:`ExportOptions`.
