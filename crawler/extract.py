@@ -273,7 +273,8 @@ _CONTAINER_XPATHS = [
 ]
 
 _OUTSIDE_CONTENT = lxml.etree.XPath(
-    "ancestor::*[self::aside or self::nav or self::footer or self::header or "
+    "ancestor::*[self::aside or self::nav or ((self::footer or self::header) and "
+    "not(ancestor::article or ancestor::main)) or "
     + _cls("widget", "sidebar", "comments-area", "comment", "comment-body",
            "related-posts", "jp-relatedposts") + " or " + _ids("comments", "respond", "sidebar")
     + "]")
@@ -527,21 +528,21 @@ def _in_page_content(el: lxml.html.HtmlElement) -> bool:
 
 
 _DATE_VISIBLE_XPATH = lxml.etree.XPath(
-    "//*[" + _cls("entry-date", "posted-on", "td-post-date", "jeg_meta_date", "post-date",
+    ".//*[" + _cls("entry-date", "posted-on", "td-post-date", "jeg_meta_date", "post-date",
                   "entry-meta-date", "meta-date", "date-post", "post-time", "published",
                   "article-date", "news-date", "time-post", "post-meta-date", "ngay-dang",
                   "date") + "]")
 _MODIFIED_VISIBLE_XPATH = lxml.etree.XPath(
-    "//*[" + _cls("updated", "entry-date-modified", "modified", "post-modified") + "]")
+    ".//*[" + _cls("updated", "entry-date-modified", "modified", "post-modified") + "]")
 _AUTHOR_VISIBLE_XPATH = lxml.etree.XPath(
-    "//*[@rel='author' or @itemprop='author' or " + _cls(
+    ".//*[@rel='author' or @itemprop='author' or " + _cls(
         "author", "td-post-author-name", "jeg_meta_author", "byline", "post-author",
         "author-name", "entry-author", "tac-gia") + "]")
 _CATEGORY_FALLBACK_XPATH = lxml.etree.XPath(
-    "//*[" + _cls("cat-links", "td-category", "jeg_meta_category", "post-categories",
+    ".//*[" + _cls("cat-links", "td-category", "jeg_meta_category", "post-categories",
                   "entry-categories", "category-links", "tdb-category") + "]//a")
 _TAG_FALLBACK_XPATH = lxml.etree.XPath(
-    "//*[" + _cls("tags-links", "td-tags", "jeg_post_tags", "post-tags", "entry-tags",
+    ".//*[" + _cls("tags-links", "td-tags", "jeg_post_tags", "post-tags", "entry-tags",
                   "tag-links", "tdb-tags") + "]//a")
 _HEADLINE_XPATH = lxml.etree.XPath(
     "//h1[" + _cls("entry-title", "post-title", "td-post-title", "jeg_post_title",
@@ -614,6 +615,25 @@ def _pick_date(structured: list[tuple[str, str]], visible: list[tuple[str, str]]
     return None, None
 
 
+def _post_root(tree: lxml.html.HtmlElement,
+               headline: lxml.html.HtmlElement | None) -> lxml.html.HtmlElement:
+    """The element holding the post: the <article> around the content container or the
+    headline, else the nearest ancestor of the container that holds the headline."""
+    container = _find_container(tree)
+    for start in (container, headline):
+        if start is None:
+            continue
+        for ancestor in start.iterancestors("article"):
+            return ancestor
+    if container is not None and headline is not None:
+        for ancestor in container.iterancestors():
+            if ancestor.tag == "body":
+                break
+            if headline in ancestor.iterdescendants():
+                return ancestor
+    return tree
+
+
 def _metadata(tree: lxml.html.HtmlElement, url: str, now: datetime | None) -> _Meta:
     meta = _Meta()
     metas = _metas(tree)
@@ -648,6 +668,9 @@ def _metadata(tree: lxml.html.HtmlElement, url: str, now: datetime | None) -> _M
         h1s = [h for h in tree.iter("h1") if _visible(h) and _in_page_content(h)]
         heads = h1s[:1] if len(h1s) == 1 else []
     headline = _visible(heads[0]) if heads else None
+    # visible dates, authors, categories: inside the post (never a teaser's or a
+    # widget's), when the post can be told from the rest of the page
+    scope = _post_root(tree, heads[0] if heads else None)
     title_tag = tree.find(".//title")
     title_text = clean_line(title_tag.text_content()) if title_tag is not None else None
     host = urlsplit(url).hostname or ""
@@ -683,7 +706,7 @@ def _metadata(tree: lxml.html.HtmlElement, url: str, now: datetime | None) -> _M
             meta.authors_raw = raw
             meta.authors = clean_author(raw)
     if not meta.authors:
-        for el in _AUTHOR_VISIBLE_XPATH(tree):
+        for el in _AUTHOR_VISIBLE_XPATH(scope):
             if not _in_page_content(el) or el.xpath("ancestor::*[" + _cls(
                     "comment-author", "comment-meta", "author-box") + "]"):
                 continue
@@ -707,7 +730,7 @@ def _metadata(tree: lxml.html.HtmlElement, url: str, now: datetime | None) -> _M
 
     def visible(xpath: lxml.etree.XPath) -> list[tuple[str, str]]:
         out = []
-        for el in xpath(tree):
+        for el in xpath(scope):
             if not _in_page_content(el):
                 continue
             for raw in (el.get("datetime"), el.get("content"), el.get("title"), _visible(el)):
@@ -720,9 +743,9 @@ def _metadata(tree: lxml.html.HtmlElement, url: str, now: datetime | None) -> _M
                     break
         return out
 
-    time_published = tree.xpath("//time[@datetime and (" + _cls("published", "entry-date")
+    time_published = scope.xpath(".//time[@datetime and (" + _cls("published", "entry-date")
                                 + " or @itemprop='datePublished')]/@datetime")
-    time_modified = tree.xpath("//time[@datetime and (" + _cls("updated")
+    time_modified = scope.xpath(".//time[@datetime and (" + _cls("updated")
                                + " or @itemprop='dateModified')]/@datetime")
     pub_structured = structured(
         _ld_text(article.get("datePublished")), m("article:published_time"),
@@ -745,7 +768,7 @@ def _metadata(tree: lxml.html.HtmlElement, url: str, now: datetime | None) -> _M
 
     # categories and tags: links in page order, then meta / JSON-LD
     cats, tags = [], []
-    for a in tree.iter("a"):
+    for a in scope.iter("a"):
         rel = (a.get("rel") or "").lower().split()
         if not rel or not _in_page_content(a):
             continue
@@ -755,11 +778,11 @@ def _metadata(tree: lxml.html.HtmlElement, url: str, now: datetime | None) -> _M
         elif "tag" in rel:
             tags.append(name)
     if not cats:
-        cats = [_visible(a) for a in _CATEGORY_FALLBACK_XPATH(tree)]
+        cats = [_visible(a) for a in _CATEGORY_FALLBACK_XPATH(scope)]
     if not cats:
         cats = metas.get("article:section", []) + _ld_list(article.get("articleSection"))
     if not tags:
-        tags = [_visible(a) for a in _TAG_FALLBACK_XPATH(tree)]
+        tags = [_visible(a) for a in _TAG_FALLBACK_XPATH(scope)]
     if not tags:
         tags = metas.get("article:tag", []) + (
             _ld_list(article.get("keywords")) if not metas.get("article:tag") else [])
@@ -799,8 +822,9 @@ def _caption_for(img: lxml.html.HtmlElement) -> str | None:
             cap = ancestor.find(".//figcaption")
             if cap is not None and _visible(cap):
                 return _visible(cap)
-        if ancestor.tag in ("figure", "body") or "wp-caption" in (ancestor.get("class") or "") \
-                .split():
+        if ancestor.tag == "body":
+            break
+        if ancestor.tag == "figure" or "wp-caption" in (ancestor.get("class") or "").split():
             caps = ancestor.xpath(".//*[" + _cls("wp-caption-text", "wp-element-caption",
                                                   "gallery-caption", "image-caption") + "]")
             if caps and _visible(caps[0]):
