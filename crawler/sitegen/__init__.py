@@ -3,9 +3,12 @@
 Modules:
 - ``model``: the site model (posts, pages, categories, tags, users, comments) and URL rules;
 - ``markup``: the tiny inline markup of the hand-written corpus (links, bold) to HTML / text;
-- ``corpus``: the hand-written Vietnamese articles (the source of every gold record);
-- ``themes``: page rendering (kontumtv theme, tagDiv "Newspaper" theme); every URL a page
-  emits is recorded with its kind, so the expected crawl is computed, never hand-listed;
+- ``corpus``, ``corpus_tintaynguyen``: the hand-written Vietnamese articles of the two
+  committed sites (the source of every gold record);
+- ``links``: the recorder every emitted URL goes through (with its kind), so the expected
+  crawl is computed from what pages really contain, never hand-listed;
+- ``themes`` (``theme_kontumtv``, ``theme_newspaper``): page rendering;
+- ``render``: a whole small site to files + link graph; ``assets``: tiny real images, CSS;
 - ``policy``: the crawl policy of docs/ARCHITECTURE.md applied to the recorded link graph;
 - ``output``: deterministic file writing (site/, routes.json, gold/);
 - ``build``: ``newsarchive fixtures build`` (the committed fixture sites);
