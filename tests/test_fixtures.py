@@ -14,13 +14,18 @@ from collections import deque
 from pathlib import Path
 from urllib.parse import parse_qs, urldefrag, urljoin, urlsplit
 
+import hypothesis
+import hypothesis.strategies
 import lxml.etree
 import lxml.html
 import pytest
 
 from crawler.cli import main
+from crawler.sitegen import markup
 from crawler.sitegen.build import COVER_TAGS
+from crawler.sitegen.model import slugify
 from crawler.sitegen.policy import CrawlPolicy
+from crawler.sitegen.render import encode_cp1258
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
@@ -363,3 +368,28 @@ def test_generator_refuses_bad_input(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert (tmp_path / "busy" / "keep.txt").read_text() == "mine"
     err = capsys.readouterr().err
     assert err.count("\n") == 4 and "Traceback" not in err
+
+
+# --- pure helpers -------------------------------------------------------------------------
+
+VIETNAMESE = ("aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯ áàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọ"
+              "ốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵĐẠẾỆỘỰ.,;:–“”…0123456789")
+
+
+@hypothesis.given(hypothesis.strategies.text(alphabet=VIETNAMESE, max_size=80))
+def test_cp1258_encoding_round_trips(text: str) -> None:
+    data = encode_cp1258(text)
+    assert unicodedata.normalize("NFC", data.decode("cp1258")) == unicodedata.normalize("NFC", text)
+
+
+@hypothesis.given(hypothesis.strategies.text(alphabet=VIETNAMESE + "[]()/*", max_size=60))
+def test_markup_html_and_text_agree(para: str) -> None:
+    html_p = markup.to_html(para, lambda t: t, origin="http://x.test")
+    shown = lxml.html.fragment_fromstring(html_p).text_content()
+    assert shown == markup.to_text(para)
+
+
+def test_slugify_is_wordpress_like() -> None:
+    assert slugify("Măng Đen mùa hoa anh đào") == "mang-den-mua-hoa-anh-dao"
+    assert slugify("Kon Tum – Quảng Ngãi: sẵn sàng!") == "kon-tum-quang-ngai-san-sang"
+    assert slugify("HĐND tỉnh") == "hdnd-tinh"
