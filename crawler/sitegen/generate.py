@@ -5,7 +5,8 @@ and the same themes; its posts recombine the hand-written corpus (titles, paragr
 tags, authors) under a seeded ``random.Random``, so a seed always gives the same bytes.
 
 Streaming: only light post metadata (tuples of references into the corpus) is kept in
-memory; every page is rendered and written as soon as it is produced, and the gold URL
+memory; every page is rendered and written as soon as it is produced (2% of posts in NFD,
+1% in windows-1258, as legacy pages are), and the gold URL
 lists are accumulated from the links each page records. Every generated page is reachable
 from the base URL (posts through the sitemaps and listings, listings through their
 pagination) and nothing is robots-disallowed except /wp-admin/, so the expected crawl is
@@ -22,6 +23,7 @@ import json
 import os
 import random
 import shutil
+import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,7 +34,15 @@ from crawler.sitegen import assets, markup
 from crawler.sitegen.links import Links
 from crawler.sitegen.model import TZ, BodyImage, Comment, Post, Site, Tag, User, iso, slugify
 from crawler.sitegen.policy import CrawlPolicy
-from crawler.sitegen.render import RSS, file_for, robots_txt, rss, sitemap_index, urlset
+from crawler.sitegen.render import (
+    RSS,
+    encode_cp1258,
+    file_for,
+    robots_txt,
+    rss,
+    sitemap_index,
+    urlset,
+)
 from crawler.sitegen.themes import THEMES, KontumTheme
 
 PER_PAGE = 10
@@ -153,9 +163,19 @@ def _make_posts(base: Site, titles: list[str], paras: list[str], tag_pool: list[
             prefix="(kontumtv.vn) –" if rng.random() < 0.4 else None, byline=byline,
             images=images, video=video, comments=comments, meta=rng.random() < 0.85,
             amp=rng.random() < 0.1, split=(2 if len(body) >= 5 and rng.random() < 0.05 else 0),
-            id=100 + 3 * i))
+            id=100 + 3 * i, **_legacy(rng)))
     posts.reverse()  # newest first
     return posts
+
+
+def _legacy(rng: random.Random) -> dict[str, Any]:
+    """A few legacy pages, as on real sites: 2% saved in NFD, 1% in windows-1258."""
+    roll = rng.random()
+    if roll < 0.02:
+        return {"nfd": True}
+    if roll < 0.03:
+        return {"encoding": "cp1258"}
+    return {}
 
 
 def generate_site(dest: Path, *, articles: int, seed: int = 1, theme: str = "kontumtv",
@@ -231,7 +251,12 @@ def generate_site(dest: Path, *, articles: int, seed: int = 1, theme: str = "kon
         related = [p for p in siblings[max(0, j - 2):j + 3] if p is not post][:4]
         for page_no in ((1, 2) if post.split else (1,)):
             doc, L = th.single(post, page_no, related=related, older=older, newer=newer)
-            emit(site.post_path(post, page_no), doc, L)
+            if post.encoding == "cp1258":
+                emit(site.post_path(post, page_no), encode_cp1258(doc), L,
+                     "text/html; charset=windows-1258")
+            else:
+                emit(site.post_path(post, page_no),
+                     unicodedata.normalize("NFD", doc) if post.nfd else doc, L)
         if post.amp:
             doc, L = th.amp(post)
             emit(site.amp_path(post), doc, L)
