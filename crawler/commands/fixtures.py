@@ -34,9 +34,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.set_defaults(func=run_build)
 
     gen = sub.add_parser("generate", help="write a large synthetic site into DIR")
-    gen.add_argument("dir", type=Path, metavar="DIR")
-    gen.add_argument("--articles", type=int, required=True, metavar="N")
-    gen.add_argument("--seed", type=int, default=1)
+    gen.add_argument("dir", type=Path, metavar="DIR", help="output folder (site/, routes.json, "
+                     "gold/); must be empty or absent unless --update")
+    gen.add_argument("--articles", type=int, required=True, metavar="N",
+                     help="number of posts (50,000 takes about two minutes)")
+    gen.add_argument("--seed", type=int, default=1,
+                     help="random seed; the same seed gives the same bytes (default: 1)")
     gen.add_argument("--theme", default="kontumtv",
                      help="page theme: kontumtv or newspaper (default: kontumtv)")
     gen.add_argument("--update", action="store_true", help="replace an existing DIR")
