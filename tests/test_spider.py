@@ -374,3 +374,17 @@ def test_any_href_is_handled_without_raising(hrefs: list[str]) -> None:
         assert "replytocom" not in request.url and not request.url.endswith(".mp4")
     got = urls(out)
     assert len(got) == len(set(got))
+
+
+def test_contact_url_goes_into_the_default_user_agent() -> None:
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("NEWSARCHIVE_CONTACT_URL", "https://baokontum.vn/lien-he", priority="cmdline")
+    WordPressSpider.update_settings(settings)
+    assert settings["USER_AGENT"].startswith("newsarchive/")
+    assert "(+https://baokontum.vn/lien-he;" in settings["USER_AGENT"]
+    explicit = Settings({"USER_AGENT": "Bot/1", "NEWSARCHIVE_CONTACT_URL": "https://x.vn/"})
+    WordPressSpider.update_settings(explicit)
+    assert explicit["USER_AGENT"] == "Bot/1"

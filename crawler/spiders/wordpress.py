@@ -21,7 +21,8 @@ Spider arguments (``-a``): ``url`` (base URL, required unless the profile has on
 ``site`` (profile name, default: by host, else ``generic``), ``since`` (ISO date:
 skip posts whose sitemap lastmod / feed date / URL date is older), ``max_pages``.
 
-Settings read: ``NEWSARCHIVE_SITE``, ``NEWSARCHIVE_SINCE``, ``NEWSARCHIVE_MAX_PAGES``
+Settings read: ``NEWSARCHIVE_CONTACT_URL`` (into the default ``USER_AGENT``),
+``NEWSARCHIVE_SITE``, ``NEWSARCHIVE_SINCE``, ``NEWSARCHIVE_MAX_PAGES``
 (used when the argument is not given), ``NEWSARCHIVE_REQUISITES`` (fetch stylesheets,
 scripts, images; default True), ``NEWSARCHIVE_SRCSET`` ('all' | 'none': also fetch srcset
 candidates), ``NEWSARCHIVE_WPJSON`` ('auto' | 'always' | 'never'), ``ROBOTSTXT_OBEY``.
@@ -138,6 +139,19 @@ class WordPressSpider(scrapy.Spider):
                  *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._args = {"url": url, "site": site, "since": since, "max_pages": max_pages}
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        """``-s NEWSARCHIVE_CONTACT_URL=...`` alone puts the contact into the default
+        User-Agent (an explicit USER_AGENT is left alone)."""
+        super().update_settings(settings)
+        from crawler import settings as defaults
+
+        contact = settings.get("NEWSARCHIVE_CONTACT_URL")
+        if (contact and contact != defaults.NEWSARCHIVE_CONTACT_URL
+                and settings.get("USER_AGENT") == defaults.USER_AGENT):
+            settings.set("USER_AGENT", defaults.USER_AGENT.replace(
+                defaults.NEWSARCHIVE_CONTACT_URL, contact), priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WordPressSpider:
