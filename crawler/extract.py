@@ -99,7 +99,8 @@ _BOILERPLATE_LINES = frozenset(s.casefold() for s in (
     "Trả lời", "Reply", "Bình luận", "Comments", "Chia sẻ", "Share", "Share this",
     "Tweet", "Facebook", "Twitter", "Zalo", "In bài viết", "Print", "Email",
     "Tags", "Thẻ", "Từ khóa", "Tin liên quan", "Bài viết liên quan", "Xem thêm",
-    "Related", "Related posts", "Like this", "Thích điều này",
+    "Related", "Related posts", "Like this", "Thích điều này", "Trang chủ", "Home",
+    "Menu", "Danh mục", "Tìm kiếm", "Search",
 ))
 
 
@@ -802,6 +803,17 @@ def _find_container(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None
     return None
 
 
+def _container_is_certain(tree: lxml.html.HtmlElement,
+                          container: lxml.html.HtmlElement) -> bool:
+    """True when the container is the page's only post body by a WordPress convention
+    (itemprop=articleBody, entry-content, td-post-content...): a single post page."""
+    for xpath in _CONTAINER_XPATHS[:2]:
+        found = [el for el in xpath(tree) if _in_page_content(el) and _text_len(el)]
+        if found:
+            return found == [container]
+    return False
+
+
 def _largest_srcset(srcset: str) -> str | None:
     best, best_size = None, -1.0
     for candidate in srcset.split(","):
@@ -1019,13 +1031,25 @@ def _body_text(tree: lxml.html.HtmlElement, url: str, options: ExtractOptions) -
     if not own:
         return text
     folded_own = _fold(own)
+    own_lines = {_fold(line) for line in own.split("\n")}
+
+    def is_inside(line: str) -> bool:
+        # whole container lines, or long pieces of them (trafilatura may split or join
+        # lines differently); a short line such as a menu entry must match a whole line
+        folded = _fold(line)
+        return bool(folded) and (folded in own_lines or (len(folded) >= 40
+                                                         and folded in folded_own))
+
     lines = [line for line in clean_text(text).split("\n") if line]
-    inside = [line for line in lines if _fold(line) and _fold(line) in folded_own]
+    inside = [line for line in lines if is_inside(line)]
     inside_len = sum(len(line) for line in inside)
-    if lines and inside_len < 0.5 * sum(len(line) for line in lines):
+    certain = _container_is_certain(tree, container)
+    if lines and inside_len < 0.5 * sum(len(line) for line in lines) and not certain:
         return text  # the container is not the main content (a teaser, a widget)
     if inside_len < options.min_container_ratio * len(own):
         return own
+    if certain:
+        return "\n".join(inside)
     # keep what trafilatura found before the container (a lead, a standfirst), drop
     # what it kept after the container's last line (related posts, comments, tags)
     last = max(i for i, line in enumerate(lines) if line in inside)
@@ -1045,6 +1069,10 @@ def extract_page(html: bytes, url: str, headers: Mapping[str, str] | None = None
     """Extract one page; ``ExtractResult.reason`` says why when there is no article."""
     if not html or not html.strip():
         return ExtractResult(None, "empty-body")
+    head = html[:2048]
+    if (b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))) \
+            or b"<" not in head:
+        return ExtractResult(None, "not-html")
     text, encoding = decode_html(html, headers)
     tree = parse_html(text)
     if tree is None or tree.find(".//body") is None:

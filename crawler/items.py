@@ -1,7 +1,7 @@
 """The Article schema: one normalised record per canonical news article.
 
 Every field is defined once, here, with its type, its format and whether it is
-required (``metadata["doc"]`` is the field's documentation; ``schema/article.schema.json``
+required (``metadata["doc"]`` is the field's documentation; ``crawler/article.schema.json``
 is generated from these dataclasses by ``newsarchive schema --update``).
 
 Conventions:

@@ -1,0 +1,423 @@
+"""crawler.extract on hand-built Vietnamese WordPress pages (no fixtures, no network)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import unicodedata
+from datetime import datetime, timezone
+
+import pytest
+
+from crawler.extract import (
+    BOILERPLATE_MARKERS,
+    EXTRACTOR_VERSION,
+    decode_html,
+    extract_article,
+    extract_page,
+    join_pages,
+    quality_flags,
+)
+from crawler.items import Image, Provenance
+
+URL = "http://kontumtv.test/thoi-su/tong-ket-20-nam/"
+
+PARAS = [
+    "Chiều ngày 21/9, Tỉnh ủy Kon Tum đã tổ chức Hội nghị tổng kết 20 năm thực hiện "
+    "Nghị quyết Trung ương 3 khóa VIII về chiến lược cán bộ.",
+    "Tại Hội nghị, ngoài đánh giá những kết quả đã đạt được cũng như những hạn chế trong "
+    "quá trình thực hiện Nghị quyết, Ban Thường vụ Tỉnh ủy đã xác định quan điểm, mục tiêu.",
+    "Bí thư Tỉnh ủy nhấn mạnh, việc tiếp tục quán triệt và triển khai thực hiện tốt các "
+    "khâu của công tác cán bộ là vô cùng quan trọng trong thời gian đến.",
+]
+
+COMMENT_FORM = """
+<div id="comments" class="comments-area">
+ <div id="respond" class="comment-respond">
+  <h3 id="reply-title" class="comment-reply-title">Trả lời <small><a rel="nofollow"
+   id="cancel-comment-reply-link" href="#respond" style="display:none;">Hủy</a></small></h3>
+  <form action="/wp-comments-post.php" method="post" id="commentform" class="comment-form">
+   <p class="comment-notes"><span id="email-notes">Email của bạn sẽ không được hiển thị công
+   khai.</span> <span class="required-field-message">Các trường bắt buộc được đánh dấu
+   <span class="required">*</span></span></p>
+   <p class="comment-form-comment"><label for="comment">Bình luận *</label>
+   <textarea id="comment" name="comment"></textarea></p>
+   <p class="comment-form-cookies-consent"><label>Lưu tên của tôi, email, và trang web trong
+   trình duyệt này cho lần bình luận kế tiếp của tôi.</label></p>
+   <p class="form-submit"><input name="submit" type="submit" value="Phản hồi"></p>
+  </form>
+ </div>
+</div>"""
+
+
+def page(body: str = "", *, head: str = "", title: str = "Tổng kết 20 năm thực hiện Nghị quyết",
+         meta: str = "", after: str = COMMENT_FORM, lang: str = "vi",
+         charset: str | None = "UTF-8") -> str:
+    charset_tag = f'<meta charset="{charset}">' if charset else ""
+    paras = body or "".join(f"<p>{p}</p>" for p in PARAS)
+    return f"""<!DOCTYPE html>
+<html lang="{lang}"><head>{charset_tag}
+<title>{title} – Đài PT-TH Kon Tum</title>
+<meta property="og:site_name" content="Đài PT-TH Kon Tum">
+{head}</head>
+<body class="single single-post">
+<header id="masthead" class="site-header"><div class="top-bar"><span class="current-date">
+Thứ Hai, 01/12/2025</span></div><nav class="main-navigation"><ul><li><a href="/">Trang chủ</a>
+</li><li><a href="/category/thoi-su/">Thời sự</a></li></ul></nav></header>
+<main id="main"><article id="post-1" class="post type-post hentry">
+<header class="entry-header"><h1 class="entry-title">{title}</h1>
+<div class="entry-meta">{meta}</div></header>
+<div class="entry-content">{paras}
+<div class="sharedaddy sd-sharing-enabled"><h3 class="sd-title">Chia sẻ:</h3>
+<a href="https://facebook.com/sharer.php">Facebook</a> <a href="#">Zalo</a></div>
+<div id="jp-relatedposts" class="jp-relatedposts"><h3>Tin liên quan</h3>
+<a href="/thoi-su/bai-khac/">Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 12</a></div>
+</div>
+<footer class="entry-footer"><span class="tags-links">Từ khóa: <a href="/tag/can-bo/"
+rel="tag">cán bộ</a>, <a href="/tag/nghi-quyet/" rel="tag">Nghị quyết</a></span></footer>
+<nav class="navigation post-navigation"><div class="nav-links"><a href="/a/" rel="prev">
+Bài trước: Kon Tum đón Tết</a></div></nav>
+</article>{after}</main>
+<aside id="secondary" class="widget-area"><section class="widget"><h3 class="widget-title">
+Tin mới</h3><ul><li><a href="/x/">Tin khác hẳn</a> <span class="post-date">01/07/2025</span>
+</li></ul></section></aside>
+<footer id="colophon" class="site-footer">Bản quyền thuộc Đài Phát thanh - Truyền hình Kon
+Tum. Ghi rõ nguồn khi phát hành lại.</footer>
+</body></html>"""
+
+
+def extract(html: str, url: str = URL, **kw):
+    result = extract_page(html.encode("utf-8"), url, **kw)
+    assert result.article is not None, result.reason
+    return result.article
+
+
+def test_comment_form_share_bar_related_and_tags_never_in_text():
+    article = extract(page())
+    assert article.text == "\n".join(PARAS)
+    for marker in BOILERPLATE_MARKERS + ("Trả lời", "Phản hồi", "Facebook", "Zalo",
+                                         "Hội nghị Ban Chấp hành", "Bài trước", "Bản quyền",
+                                         "Tin khác hẳn", "cán bộ, Nghị quyết"):
+        assert marker not in article.text, marker
+    assert article.tags == ["cán bộ", "Nghị quyết"]
+    assert quality_flags(article, URL) == []
+
+
+def test_seed_leak_alt_text_and_caption_never_in_text():
+    body = (f"<p>{PARAS[0]}</p>"
+            '<div id="attachment_5" class="wp-caption aligncenter">'
+            '<img src="/wp-content/uploads/2017/09/tong-ket.jpg" alt="TONG KET 20 NAM TH" '
+            'width="600"><p class="wp-caption-text">Quang cảnh Hội nghị tổng kết</p></div>'
+            f"<p>{PARAS[1]}</p>"
+            '<figure class="wp-block-image"><img data-src="/wp-content/uploads/b.jpg" '
+            'src="data:image/gif;base64,R0lGOD" alt="Ảnh đại biểu"><figcaption>Các đại biểu '
+            'dự Hội nghị</figcaption></figure>'
+            '<p><img src="/wp-content/uploads/c.jpg" srcset="/c-300.jpg 300w, /c-1024.jpg 1024w" '
+            'alt=""></p>'
+            f"<p>{PARAS[2]}</p>")
+    article = extract(page(body))
+    assert article.text == "\n".join(PARAS)
+    for leaked in ("TONG KET", "Quang cảnh", "Ảnh đại biểu", "Các đại biểu dự"):
+        assert leaked not in article.text
+    assert article.images == [
+        Image("http://kontumtv.test/wp-content/uploads/2017/09/tong-ket.jpg",
+              "Quang cảnh Hội nghị tổng kết", "TONG KET 20 NAM TH"),
+        Image("http://kontumtv.test/wp-content/uploads/b.jpg", "Các đại biểu dự Hội nghị",
+              "Ảnh đại biểu"),
+        Image("http://kontumtv.test/wp-content/uploads/c.jpg", None, None),
+    ]
+
+
+@pytest.mark.parametrize(("first", "prefix"), [
+    ("<strong>(kontumtv.vn) –</strong> ", "(kontumtv.vn) –"),
+    ("KTO – ", "KTO –"),
+    ("(Baokontum.com.vn) - ", "(Baokontum.com.vn) -"),
+    ("<b>TTXVN</b>: ", "TTXVN:"),
+])
+def test_source_prefix_moves_to_its_field(first, prefix):
+    body = f"<p>{first}{PARAS[0]}</p><p>{PARAS[1]}</p>"
+    article = extract(page(body))
+    assert article.source_prefix == prefix
+    assert article.text == f"{PARAS[0]}\n{PARAS[1]}"
+
+
+def test_no_prefix_when_the_story_starts_with_a_parenthesis_sentence():
+    body = f"<p>(Theo báo cáo của Sở, năm nay có 12 dự án mới) – {PARAS[0]}</p>"
+    article = extract(page(body))
+    assert article.source_prefix is None
+    assert article.text.startswith("(Theo báo cáo")
+
+
+@pytest.mark.parametrize(("line", "names"), [
+    ("Thanh Tùng – Công Luận", ["Thanh Tùng", "Công Luận"]),
+    ("Minh Hương (TTXVN)", ["Minh Hương"]),
+    ("Tin, ảnh: Văn Sơn", ["Văn Sơn"]),
+    ("Quốc Khánh - Thu Hằng", ["Quốc Khánh", "Thu Hằng"]),
+])
+def test_signature_line_goes_to_byline_and_authors(line, names):
+    body = "".join(f"<p>{p}</p>" for p in PARAS) + (
+        f'<p style="text-align: right;"><strong>{line}</strong></p>')
+    meta = ('<span class="byline">Đăng bởi <span class="author vcard"><a class="url fn n" '
+            'href="/author/admin/">admin</a></span></span>')
+    article = extract(page(body, meta=meta))
+    assert article.byline == line
+    assert article.authors == names
+    assert article.authors_raw == line
+    assert article.text == "\n".join(PARAS)
+    assert line not in article.text
+
+
+def test_last_sentence_is_not_taken_for_a_byline():
+    body = "".join(f"<p>{p}</p>" for p in PARAS) + "<p>Hội nghị kết thúc cùng ngày.</p>"
+    article = extract(page(body))
+    assert article.byline is None
+    assert article.text.endswith("Hội nghị kết thúc cùng ngày.")
+
+
+@pytest.mark.parametrize(("meta", "authors"), [
+    ('<span class="byline">Bởi <span class="author vcard"><a class="url fn n" href="/a/">'
+     'Hồng Nhung</a></span></span>', ["Hồng Nhung"]),
+    ('<span class="post-author">Tác giả: Văn Sơn</span>', ["Văn Sơn"]),
+    ('<span class="td-post-author-name"><span class="td-author-by">By</span> '
+     '<a href="/author/an/">An Nhiên</a></span>', ["An Nhiên"]),
+])
+def test_author_prefixes_removed(meta, authors):
+    assert extract(page(meta=meta)).authors == authors
+
+
+@pytest.mark.parametrize(("visible", "expected"), [
+    ("Thứ Năm, 21/09/2017 - 16:30", "2017-09-21T16:30:00+07:00"),
+    ("21/09/2017 16:30", "2017-09-21T16:30:00+07:00"),
+    ("21-09-2017", "2017-09-21"),
+    ("ngày 21 tháng 9 năm 2017", "2017-09-21"),
+    ("21 Tháng Chín, 2017", "2017-09-21"),
+    ("16h30 | 21/9/2017", "2017-09-21T16:30:00+07:00"),
+])
+def test_visible_vietnamese_dates(visible, expected):
+    meta = f'<span class="posted-on">{visible}</span>'
+    article = extract(page(meta=meta))
+    assert article.date_published == expected
+    assert article.date_published_raw == visible
+
+
+def test_day_month_in_body_takes_the_year_from_the_url():
+    url = "http://kontumtv.test/2017/09/22/tong-ket/"
+    article = extract(page(), url=url)  # no date anywhere but "Chiều ngày 21/9"
+    assert article.date_published == "2017-09-21"
+    assert article.date_published_raw == "ngày 21/9"
+
+
+def test_teaser_and_top_bar_dates_are_not_the_post_date():
+    # the top bar says "Thứ Hai, 01/12/2025", the widget "01/07/2025": neither is ours
+    article = extract(page(), url="http://kontumtv.test/thoi-su/tong-ket/")
+    assert article.date_published is None
+
+
+def test_jsonld_preferred_over_open_graph_and_visible():
+    head = """
+<meta property="og:title" content="Tiêu đề OG">
+<meta property="article:published_time" content="2017-09-21T09:30:00+00:00">
+<meta property="article:modified_time" content="2017-09-22T08:00:00+07:00">
+<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+ {"@type": "WebSite", "@id": "#site", "name": "Đài PT-TH Kon Tum"},
+ {"@type": "Person", "@id": "#p1", "name": "Thanh Tùng"},
+ {"@type": "NewsArticle", "headline": "Tổng kết 20 năm thực hiện Nghị quyết",
+  "datePublished": "2017-09-21T16:30:00+07:00", "author": {"@id": "#p1"},
+  "articleSection": ["Thời sự"], "inLanguage": "vi"}]}</script>"""
+    meta = '<span class="posted-on">21/09/2017 16:30</span>'
+    article = extract(page(head=head, meta=meta))
+    assert article.title == "Tổng kết 20 năm thực hiện Nghị quyết"
+    assert article.date_published == "2017-09-21T16:30:00+07:00"
+    assert article.date_published_raw == "2017-09-21T16:30:00+07:00"
+    assert article.date_modified == "2017-09-22T08:00:00+07:00"
+    assert article.authors == ["Thanh Tùng"]
+    assert article.categories == ["Thời sự"]
+
+
+def test_open_graph_date_used_without_jsonld_and_keeps_its_zone():
+    head = '<meta property="article:published_time" content="2017-09-21T09:30:00Z">'
+    assert extract(page(head=head)).date_published == "2017-09-21T09:30:00+00:00"
+
+
+def test_structured_date_contradicting_the_url_loses_to_a_visible_one():
+    # a migrated site: JSON-LD carries the import date, the URL and the page the real one
+    head = ('<script type="application/ld+json">{"@type": "Article", '
+            '"datePublished": "2024-01-05T10:00:00+07:00"}</script>')
+    meta = '<span class="posted-on">21/09/2017</span>'
+    article = extract(page(head=head, meta=meta), url="http://kontumtv.test/2017/09/21/x/")
+    assert article.date_published == "2017-09-21"
+
+
+@pytest.mark.parametrize(("title_tag", "expected"), [
+    ("Tổng kết 20 năm – Đài PT-TH Kon Tum", "Tổng kết 20 năm"),
+    ("Tổng kết 20 năm | KONTUMTV", "Tổng kết 20 năm"),
+    ("Kon Tum - Quảng Ngãi: sẵn sàng hợp nhất", "Kon Tum - Quảng Ngãi: sẵn sàng hợp nhất"),
+])
+def test_title_without_site_suffix(title_tag, expected):
+    html = (f"<html><head><title>{title_tag}</title>"
+            '<meta property="og:site_name" content="Đài PT-TH Kon Tum"></head>'
+            f"<body><div class='entry-content'><p>{PARAS[0]}</p></div></body></html>")
+    assert extract(html).title == expected
+
+
+def test_nfd_input_gives_nfc_output():
+    html = unicodedata.normalize("NFD", page(meta='<span class="byline">Bởi Hồng Nhung</span>'))
+    assert html != unicodedata.normalize("NFC", html)
+    article = extract(html)
+    record = json.dumps(dataclasses.asdict(article), ensure_ascii=False)
+    assert record == unicodedata.normalize("NFC", record)
+    assert article.text == "\n".join(PARAS)
+    assert article.title == "Tổng kết 20 năm thực hiện Nghị quyết"
+    assert article.authors == ["Hồng Nhung"]
+
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def to_cp1258(text: str) -> bytes:
+    """windows-1258 as Vietnamese legacy pages write it: base letters precomposed (ê, ơ,
+    ư...), tones as combining marks after them."""
+    out = bytearray()
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", ch)
+            tones = "".join(c for c in parts if c in _TONES)
+            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES))
+            out += (base + tones).encode("cp1258")
+    return bytes(out)
+
+
+@pytest.mark.parametrize("how", ["header", "meta", "http-equiv"])
+def test_windows_1258_page_decoded_from_bytes(how):
+    text = page(charset=None)
+    if how == "meta":
+        text = text.replace("<head>", '<head><meta charset="windows-1258">')
+    elif how == "http-equiv":
+        text = text.replace("<head>", '<head><meta http-equiv="Content-Type" '
+                                      'content="text/html; charset=windows-1258">')
+    raw = to_cp1258(text)
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    headers = {"Content-Type": "text/html; charset=windows-1258"} if how == "header" else {}
+    decoded, codec = decode_html(raw, headers)
+    assert codec == "cp1258"
+    assert decoded == unicodedata.normalize("NFC", text)
+    article = extract_page(raw, URL, headers).article
+    assert article is not None
+    assert article.text == "\n".join(PARAS)
+    assert article.title == "Tổng kết 20 năm thực hiện Nghị quyết"
+
+
+def test_header_charset_wins_over_meta_and_bad_utf8_label_is_survived():
+    raw = page(charset="iso-8859-1").encode("utf-8")
+    text, codec = decode_html(raw, {"content-type": "text/html; charset=utf-8"})
+    assert codec == "utf-8" and "Tổng kết" in text
+    # mislabelled: valid UTF-8 served as windows-1252 is still UTF-8
+    text, codec = decode_html(raw, {"Content-Type": "text/html; charset=windows-1252"})
+    assert codec == "utf-8" and "Tổng kết" in text
+
+
+def test_video_post_keeps_its_few_sentences_and_the_mp4_address():
+    body = ('<p>Thời sự Kon Tum ngày 2/9/2020.</p>'
+            '<iframe src="http://kontumtv.test/player/embed.html?l=/wp-content/uploads/2020/09/'
+            'ts-2-9.mp4&amp;autoplay=0" width="640" height="360"></iframe>'
+            '<div class="wp-video"><video class="wp-video-shortcode" controls>'
+            '<source type="video/mp4" src="http://kontumtv.test/wp-content/uploads/2020/09/'
+            'phong-su.mp4?_=1"><a href="http://kontumtv.test/wp-content/uploads/2020/09/'
+            'phong-su.mp4">phong-su.mp4</a></video></div>'
+            '<iframe src="https://www.youtube.com/embed/abc123"></iframe>')
+    article = extract(page(body, title="Thời sự Kon Tum ngày 2/9/2020"))
+    assert article.text == "Thời sự Kon Tum ngày 2/9/2020."
+    assert article.video_urls == [
+        "http://kontumtv.test/wp-content/uploads/2020/09/ts-2-9.mp4",
+        "http://kontumtv.test/wp-content/uploads/2020/09/phong-su.mp4?_=1",
+        "https://www.youtube.com/embed/abc123",
+        "http://kontumtv.test/wp-content/uploads/2020/09/phong-su.mp4",
+    ]
+
+
+def test_metadata_fields():
+    head = ('<link rel="canonical" href="/thoi-su/tong-ket-20-nam/#top">'
+            '<meta name="description" content="Tóm tắt  bài viết">')
+    meta = ('<span class="cat-links"><a href="/category/thoi-su/" rel="category tag">Thời sự'
+            '</a>, <a href="/category/video/" rel="category tag">Video clip</a></span>')
+    article = extract(page(head=head, meta=meta), url=URL + "?utm_source=x")
+    assert article.canonical_url == URL
+    assert article.url == URL + "?utm_source=x"
+    assert len(article.id) == 16 and int(article.id, 16) >= 0
+    assert article.id == extract(page(head=head)).id  # id follows the canonical URL
+    assert article.language == "vi"
+    assert article.site_name == "Đài PT-TH Kon Tum"
+    assert article.categories == ["Thời sự", "Video clip"]
+    assert article.description == "Tóm tắt bài viết"
+    assert article.word_count == len(re.findall(r"\w+", "\n".join(PARAS)))
+    assert article.extractor_version == EXTRACTOR_VERSION
+    assert article.page_count == 1 and article.provenance == []
+
+
+@pytest.mark.parametrize(("html", "reason"), [
+    (b"", "empty-body"),
+    (b"   \n", "empty-body"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00", "not-html"),
+    (b"plain text, no markup", "not-html"),
+    (b"<html><body><nav><a href='/'>Trang ch\xe1\xbb\xa7</a></nav></body></html>", "no-text"),
+])
+def test_no_article_has_a_reason(html, reason):
+    result = extract_page(html, URL)
+    assert result.article is None
+    assert result.reason == reason
+    assert extract_article(html, URL) is None
+
+
+def _prov(n: int) -> Provenance:
+    return Provenance(warc_filename="a.warc.gz", warc_offset=n * 100, warc_length=99,
+                      warc_record_id=f"<urn:uuid:00000000-0000-0000-0000-00000000000{n}>",
+                      url=f"{URL}{n}/", fetched_at="2024-05-01T00:00:00Z")
+
+
+def test_join_pages():
+    first = dataclasses.replace(extract(page()), provenance=[_prov(1)],
+                                images=[Image("http://x/a.jpg"), Image("http://x/b.jpg")],
+                                video_urls=["http://x/v.mp4"])
+    body = ("<p>Trang hai của bài viết.</p>"
+            '<p style="text-align:right">Thanh Tùng – Công Luận</p>')
+    second = dataclasses.replace(
+        extract(page(body, title="Tổng kết 20 năm thực hiện Nghị quyết (tiếp)"),
+                url=URL + "2/"),
+        provenance=[_prov(2)], images=[Image("http://x/b.jpg"), Image("http://x/c.jpg")],
+        video_urls=["http://x/v.mp4", "http://x/w.mp4"])
+    joined = join_pages([first, second])
+    assert joined.text == "\n".join(PARAS) + "\nTrang hai của bài viết."
+    assert joined.page_count == 2
+    assert joined.title == first.title and joined.url == first.url and joined.id == first.id
+    assert [i.url for i in joined.images] == ["http://x/a.jpg", "http://x/b.jpg",
+                                               "http://x/c.jpg"]
+    assert joined.video_urls == ["http://x/v.mp4", "http://x/w.mp4"]
+    assert joined.byline == "Thanh Tùng – Công Luận"
+    assert joined.authors == ["Thanh Tùng", "Công Luận"]
+    assert joined.word_count == first.word_count + 5
+    assert joined.provenance == [_prov(1), _prov(2)]
+    assert join_pages([first]) is first
+    with pytest.raises(ValueError):
+        join_pages([])
+
+
+def test_quality_flags():
+    now = datetime(2024, 5, 1, tzinfo=timezone.utc)
+    good = extract(page(meta='<span class="posted-on">21/09/2017 16:30</span>'),
+                   url="http://kontumtv.test/2017/09/21/x/")
+    assert quality_flags(good, "http://kontumtv.test/2017/09/21/x/", now) == []
+    assert quality_flags(None, URL) == ["empty_text"]
+    assert quality_flags(dataclasses.replace(good, text=" "), URL) == ["empty_text"]
+    leaky = dataclasses.replace(good, title="", text=good.text + "\nEmail của bạn sẽ không "
+                                "được hiển thị công khai.", date_published="2030-01-01")
+    assert quality_flags(leaky, URL, now) == ["boilerplate", "no_title", "date_in_future"]
+    early = dataclasses.replace(good, date_published="2017-09-20T23:00:00+07:00")
+    assert quality_flags(early, "http://kontumtv.test/2017/09/21/x/", now) == [
+        "date_before_url_date"]
+    # the fetch time of the first page is "now" when none is given
+    fetched = dataclasses.replace(good, date_published="2024-06-01", provenance=[_prov(1)])
+    assert quality_flags(fetched, URL) == ["date_in_future"]
