@@ -264,3 +264,18 @@ def test_summary_and_progress_lines_from_stats() -> None:
                           "warc/bytes": 1_200_000, "scheduler/enqueued": 80,
                           "scheduler/dequeued": 50}, 75.0, (10.0, 30), 20.0)
     assert line == "[0:01:15] 50 responses (2/s), 7 articles, 1.2 MB WARC, 30 queued"
+
+
+def test_unreachable_site_is_an_error_without_tracebacks(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = run_crawl(f"http://127.0.0.1:{port}/", "--out", str(tmp_path / "o"),
+                     "-s", "RETRY_TIMES=0")
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == (
+        f"newsarchive crawl: error: no response from http://127.0.0.1:{port}/ "
+        "(DownloadConnectionRefusedError)")

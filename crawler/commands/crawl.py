@@ -19,6 +19,7 @@ and any ``-s KEY=VALUE``. The progress extension reads ``NEWSARCHIVE_PROGRESS_IN
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
@@ -329,6 +330,8 @@ def run_crawl(args: argparse.Namespace, *, out_stream: Any = None) -> int:
     crawler = process.create_crawler(WordPressSpider)
     process.crawl(crawler, url=url, site=args.site, since=args.since,
                   max_pages=args.max_pages or None)
+    if not args.verbose:
+        _one_line_log_records()  # after crawl(): Scrapy installs its root handler there
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     if not stats.get("start_time"):
@@ -340,7 +343,28 @@ def run_crawl(args: argparse.Namespace, *, out_stream: Any = None) -> int:
     reason = stats.get("finish_reason")
     if reason not in ("finished", "closespider_pagecount", "closespider_itemcount"):
         raise NewsarchiveError(f"crawl ended early: {reason}")
+    if not stats.get("downloader/response_count"):
+        errors = _counts(stats, "downloader/exception_type_count/")
+        cause = max(errors, key=errors.__getitem__).rsplit(".", 1)[-1] if errors else "none"
+        raise NewsarchiveError(f"no response from {url} ({cause})")
     return 0
+
+
+class _NoTraceback(logging.Filter):
+    """Scrapy logs a download error with its whole traceback; without -v the crawl's
+    stderr keeps one line per error (the summary counts them)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info or record.exc_text:
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def _one_line_log_records() -> None:
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, _NoTraceback) for f in handler.filters):
+            handler.addFilter(_NoTraceback())
 
 
 def write_index(out: Path) -> int | None:
