@@ -194,8 +194,11 @@ def format_summary(stats: Mapping[str, Any], *, url: str, out: Path | None,
 
 def add_crawl_options(p: argparse.ArgumentParser) -> None:
     """Options shared by ``crawl`` and ``demo``."""
+    from crawler.sites import PROFILES
+
     p.add_argument("--site", metavar="PROFILE",
-                   help="site profile (default: by host, else 'generic'; see crawler/sites.py)")
+                   help=f"site profile: {', '.join(sorted(PROFILES))} (default: by host, "
+                        "else 'generic'; see crawler/sites.py)")
     p.add_argument("--since", metavar="DATE",
                    help="skip posts older than DATE (sitemap lastmod, feed date, URL date)")
     p.add_argument("--max-pages", type=int, default=0, metavar="N",
@@ -203,7 +206,8 @@ def add_crawl_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--concurrency", type=int, metavar="N",
                    help="parallel requests (per site; default 4)")
     p.add_argument("--delay", type=float, metavar="SECONDS",
-                   help="delay between requests to the site (AutoThrottle start delay)")
+                   help="delay between requests to the site (AutoThrottle start delay; "
+                        "0 turns AutoThrottle off: for local servers only)")
     p.add_argument("--workers", type=int, metavar="N",
                    help="article extraction processes (default 1)")
     p.add_argument("--contact", metavar="URL",
