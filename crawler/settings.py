@@ -85,6 +85,7 @@ NEWSARCHIVE_SRCSET = "all"       # 'all': every srcset candidate is a requisite;
 NEWSARCHIVE_WPJSON = "auto"      # REST API: 'auto' (advertised and nothing else lists posts),
                                  # 'always' (advertised), 'never'
 NEWSARCHIVE_RETRY_AFTER_MAX = 300  # longest Retry-After (s) waited for; longer: give up
+NEWSARCHIVE_MAX_CRAWL_DELAY = 10   # robots.txt Crawl-delay honoured up to this (s)
 NEWSARCHIVE_PROGRESS_INTERVAL = 0  # seconds between progress lines of `newsarchive crawl`
 # Scrapy 2.19 starts CONCURRENT_ITEMS asyncio tasks per response to handle its callback
 # output; the spider yields a handful of requests and at most one item per page, and the

@@ -102,6 +102,32 @@ def test_robots_sitemaps_read_from_the_middlewares_fetch() -> None:
     assert len(spider.crawler.engine.crawled) == 1
 
 
+def test_robots_crawl_delay_raises_the_slot_delay_and_throttle_floor() -> None:
+    from scrapy.extensions.throttle import AutoThrottle
+
+    spider = make_spider(settings={"NEWSARCHIVE_MAX_CRAWL_DELAY": 5})
+
+    class Slot:
+        delay = 0.25
+
+    class Downloader:
+        slots = {"127.0.0.1": Slot()}
+
+    class Extensions:
+        middlewares = [AutoThrottle.__new__(AutoThrottle)]
+
+    spider.crawler.engine.downloader = Downloader()  # type: ignore[attr-defined]
+    spider.crawler.extensions = Extensions()  # type: ignore[assignment]
+    Extensions.middlewares[0].mindelay = 0.25
+    body = b"User-agent: *\nCrawl-delay: 3\n\nUser-agent: other\nCrawl-delay: 60\n"
+    robots = TextResponse(BASE + "robots.txt", body=body, headers={"Content-Type": "text/plain"})
+    spider._response_received(robots, Request(BASE + "robots.txt",
+                                              meta={"dont_obey_robotstxt": True}))
+    assert Downloader.slots["127.0.0.1"].delay == 3.0
+    assert Extensions.middlewares[0].mindelay == 3.0
+    assert spider.crawler.stats.get_value("newsarchive/robots/crawl_delay") == 3.0
+
+
 def test_sitemap_index_plain_and_gzip_children() -> None:
     spider = make_spider(since="2020-01-01")
     index = (b'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/'

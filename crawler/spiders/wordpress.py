@@ -25,13 +25,16 @@ Settings read: ``NEWSARCHIVE_CONTACT_URL`` (into the default ``USER_AGENT``),
 ``NEWSARCHIVE_SITE``, ``NEWSARCHIVE_SINCE``, ``NEWSARCHIVE_MAX_PAGES``
 (used when the argument is not given), ``NEWSARCHIVE_REQUISITES`` (fetch stylesheets,
 scripts, images; default True), ``NEWSARCHIVE_SRCSET`` ('all' | 'none': also fetch srcset
-candidates), ``NEWSARCHIVE_WPJSON`` ('auto' | 'always' | 'never'), ``ROBOTSTXT_OBEY``.
+candidates), ``NEWSARCHIVE_WPJSON`` ('auto' | 'always' | 'never'), ``NEWSARCHIVE_MAX_CRAWL_DELAY``
+(robots.txt Crawl-delay honoured up to this many seconds, default 10), ``ROBOTSTXT_OBEY``,
+``USER_AGENT``.
 
 Stats: ``newsarchive/pages/<kind>``, ``newsarchive/requests/<kind>``,
 ``newsarchive/links/skipped/<reason>``, ``newsarchive/posts``,
 ``newsarchive/posts/duplicate``, ``newsarchive/posts/multipage``,
 ``newsarchive/posts/incomplete``, ``newsarchive/posts/before_since``,
 ``newsarchive/since/skipped``, ``newsarchive/offsite/filtered``,
+``newsarchive/robots/crawl_delay``,
 ``newsarchive/max_pages/reached``.
 """
 
@@ -184,6 +187,8 @@ class WordPressSpider(scrapy.Spider):
             raise NewsarchiveError(
                 f"bad NEWSARCHIVE_WPJSON {self.wpjson!r} (valid: auto, always, never)")
         self.obey_robots = settings.getbool("ROBOTSTXT_OBEY")
+        self.max_crawl_delay = settings.getfloat("NEWSARCHIVE_MAX_CRAWL_DELAY", 10.0)
+        self.crawl_delay = 0.0
         self.base_path = urlsplit(self.site.base_url).path or "/"
         self.seen: set[str] = set()        # request_url() of every link decided on
         self.raw_seen: set[str] = set()    # exact absolute hrefs already decided on
@@ -214,8 +219,36 @@ class WordPressSpider(scrapy.Spider):
         self.robots_seen = True
         self.seen.add(pages.request_url(response.url))
         if response.status == 200:
+            self._apply_crawl_delay(response)
             for req in self._robots_requests(response):
                 self.crawler.engine.crawl(req)
+
+    def _apply_crawl_delay(self, response: Response) -> None:
+        """robots.txt ``Crawl-delay`` for our User-Agent (Scrapy ignores it): the site's
+        download slot and AutoThrottle's floor are raised to it, up to
+        ``NEWSARCHIVE_MAX_CRAWL_DELAY`` seconds."""
+        from protego import Protego
+        from scrapy.extensions.throttle import AutoThrottle
+
+        try:
+            robots = Protego.parse(response.body.decode("utf-8", "replace"))
+            agent = self.crawler.settings.get("USER_AGENT") or "*"
+            delay = robots.crawl_delay(agent)
+        except Exception:  # a malformed robots.txt must not stop the crawl
+            return
+        if not delay or delay <= 0:
+            return
+        delay = min(float(delay), self.max_crawl_delay)
+        self.crawl_delay = delay
+        self.crawler.stats.set_value("newsarchive/robots/crawl_delay", delay)
+        downloader = getattr(self.crawler.engine, "downloader", None)
+        for slot in getattr(downloader, "slots", {}).values():
+            slot.delay = max(slot.delay, delay)
+        for ext in getattr(getattr(self.crawler, "extensions", None), "middlewares", ()):
+            if isinstance(ext, AutoThrottle):
+                ext.mindelay = max(ext.mindelay, delay)
+        self.logger.info("robots.txt asks for %(delay).1f s between requests",
+                         {"delay": delay})
 
     def _idle(self, spider: Any = None) -> None:
         """When everything else is done: the REST API, if the site advertised it and no
