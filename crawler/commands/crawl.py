@@ -274,7 +274,6 @@ def build_settings(args: argparse.Namespace, out: Path) -> dict[str, Any]:
         "ARCHIVE_DIR": str(out),
         "NEWSARCHIVE_ARTICLES": str(out / "articles.jsonl"),
         "NEWSARCHIVE_PROGRESS_INTERVAL": max(float(args.progress or 0), 0.0),
-        "EXTENSIONS": {"crawler.commands.crawl.CrawlProgress": 900},
     }
     if getattr(args, "max_pages", 0):
         if args.max_pages < 0:
@@ -330,6 +329,9 @@ def run_crawl(args: argparse.Namespace, *, out_stream: Any = None) -> int:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.update(overrides, priority="cmdline")
+    extensions = settings.getdict("EXTENSIONS")  # added to, never replacing the project's
+    extensions.setdefault("crawler.commands.crawl.CrawlProgress", 900)
+    settings.set("EXTENSIONS", extensions, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(WordPressSpider)
     process.crawl(crawler, url=url, site=args.site, since=args.since,
