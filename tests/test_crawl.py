@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,9 +26,10 @@ GOLD = KONTUM / "gold"
 ORIGIN = json.loads((KONTUM / "routes.json").read_text(encoding="utf-8"))["origin"]
 
 
-def run_crawl(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_crawl(*args: str, timeout: float = 120, progress: float = 0
+              ) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "crawler", "crawl", *args,
-                           "--delay", "0", "--concurrency", "8", "--progress", "0"],
+                           "--delay", "0", "--concurrency", "8", "--progress", str(progress)],
                           cwd=REPO, capture_output=True, text=True, timeout=timeout)
 
 
@@ -184,8 +186,10 @@ def test_offsite_redirect_not_followed_and_retry_after_waited(tmp_path: Path) ->
     site = build_mini(tmp_path / "mini")
     out = tmp_path / "out"
     with replay_server(site) as base:
-        proc = run_crawl(base, "--out", str(out))
+        proc = run_crawl(base, "--out", str(out), progress=0.4)
     assert proc.returncode == 0, proc.stderr[-3000:]
+    assert re.search(r"^\[0:00:0\d\] \d+ responses \(\d+/s\), \d+ articles, .* WARC, \d+ queued$",
+                     proc.stderr, re.MULTILINE), proc.stderr   # progress while waiting
     from archive.reader import iter_captures
 
     captures = list(iter_captures(sorted((out / "warc").glob("*.warc.gz"))))
