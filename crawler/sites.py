@@ -210,7 +210,8 @@ def resolve_site(url: str | None, name: str | None = None) -> SiteProfile:
                 raise NewsarchiveError(f"site profile {name!r} needs a URL")
             url = profile.base_url
     elif not url:
-        raise NewsarchiveError("no URL given")
+        raise NewsarchiveError("no URL given (newsarchive crawl URL, or scrapy crawl "
+                               "wordpress -a url=URL)")
     else:
         profile = profile_for_url(check_base_url(url))
     return profile.bind(url)
