@@ -568,7 +568,9 @@ class WordPressSpider(scrapy.Spider):
                 return
         self.articles.add(canonical)
         capture = self._capture(response)
-        rest = pages.post_page_urls(response.url, root)
+        text = response.text
+        rest = pages.post_page_urls(response.url, root) if (
+            "page-links" in text or "post-page-numbers" in text) else []
         if not rest:
             self.crawler.stats.inc_value("newsarchive/posts")
             yield PostItem(url=response.url, pages=(capture,))
