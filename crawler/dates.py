@@ -23,7 +23,7 @@ need to parse one string seen in a known place and keep the day-first convention
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 VN_TZ = timezone(timedelta(hours=7))
 
@@ -112,7 +112,7 @@ def _parse_zone(text: str) -> timezone | None:
     if not text:
         return None
     if text.upper() == "Z":
-        return timezone.utc
+        return UTC
     sign = 1 if text[0] == "+" else -1
     digits = text[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:4] or 0)

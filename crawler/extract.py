@@ -35,7 +35,7 @@ import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import parse_qs, urldefrag, urljoin, urlsplit
 
 import lxml.etree
@@ -382,10 +382,9 @@ def _drop(el: lxml.html.HtmlElement) -> None:
 
 
 def _attached(el: lxml.html.HtmlElement) -> bool:
-    top = el
-    for top in el.iterancestors():
-        pass
-    return top.tag == "html"
+    """Still in the document (not inside a block removed earlier)."""
+    ancestors = list(el.iterancestors())
+    return bool(ancestors) and ancestors[-1].tag == "html"
 
 
 def _heading_key(text: str) -> str:
@@ -909,32 +908,46 @@ def _video_urls(root: lxml.html.HtmlElement, base: str) -> list[str]:
 _BLOCK_TAGS = frozenset((
     "p", "div", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
     "blockquote", "pre", "table", "tr", "figure", "header", "footer", "dd", "dt", "dl",
-    "address", "main", "td", "th"))
+    "address", "main"))
+_CELL_TAGS = frozenset(("td", "th"))
+_WS_RE = re.compile(r"\s+")  # one table row = one line, cells space-separated
 
 
 def render_text(root: lxml.html.HtmlElement) -> str:
-    """Visible text of an element, one line per block element (``<br>`` too)."""
+    """Visible text of an element, one line per block element (``<br>`` too).
+
+    Whitespace in the source (line breaks included) is one space, as a browser shows
+    it, except inside ``<pre>``.
+    """
     parts: list[str] = []
 
-    def walk(el: lxml.html.HtmlElement) -> None:
+    def text(value: str | None, pre: bool) -> str:
+        if not value:
+            return ""
+        return value if pre else _WS_RE.sub(" ", value)
+
+    def walk(el: lxml.html.HtmlElement, pre: bool = False) -> None:
         if not isinstance(el.tag, str):
-            parts.append(el.tail or "")
+            parts.append(text(el.tail, pre))
             return
+        inner_pre = pre or el.tag == "pre"
         block = el.tag in _BLOCK_TAGS
         if el.tag == "br":
             parts.append("\n")
+        elif el.tag in _CELL_TAGS:
+            parts.append(" ")
         if block:
             parts.append("\n")
-        parts.append(el.text or "")
+        parts.append(text(el.text, inner_pre))
         for child in el:
-            walk(child)
+            walk(child, inner_pre)
         if block:
             parts.append("\n")
-        parts.append(el.tail or "")
+        parts.append(text(el.tail, pre))
 
-    parts.append(root.text or "")
+    parts.append(text(root.text, root.tag == "pre"))
     for child in root:
-        walk(child)
+        walk(child, root.tag == "pre")
     return clean_text("".join(parts))
 
 
@@ -1048,8 +1061,12 @@ def _body_text(tree: lxml.html.HtmlElement, url: str, options: ExtractOptions) -
         return text  # the container is not the main content (a teaser, a widget)
     if inside_len < options.min_container_ratio * len(own):
         return own
+    first = min(i for i, line in enumerate(lines) if line in inside) if inside else 0
     if certain:
-        return "\n".join(inside)
+        # before a sure post body, only paragraph-like lines (a standfirst) are kept:
+        # short ones there are menus, dates and breadcrumbs
+        lead = [line for line in lines[:first] if len(line) >= 80]
+        return "\n".join(lead + inside)
     # keep what trafilatura found before the container (a lead, a standfirst), drop
     # what it kept after the container's last line (related posts, comments, tags)
     last = max(i for i, line in enumerate(lines) if line in inside)
@@ -1205,7 +1222,7 @@ def quality_flags(article: Article | None, url: str, now: datetime | None = None
     if published is not None:
         if now is None and article.provenance and article.provenance[0].fetched_at:
             now = to_datetime(article.provenance[0].fetched_at.replace("Z", "+00:00"))
-        now = now or datetime.now(timezone.utc)
+        now = now or datetime.now(UTC)
         # a bare day may be "today" anywhere on Earth: allow one day of slack
         if (published - now).total_seconds() > 86400:
             flags.append("date_in_future")

@@ -6,7 +6,7 @@ import dataclasses
 import json
 import re
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -406,7 +406,7 @@ def test_join_pages():
 
 
 def test_quality_flags():
-    now = datetime(2024, 5, 1, tzinfo=timezone.utc)
+    now = datetime(2024, 5, 1, tzinfo=UTC)
     good = extract(page(meta='<span class="posted-on">21/09/2017 16:30</span>'),
                    url="http://kontumtv.test/2017/09/21/x/")
     assert quality_flags(good, "http://kontumtv.test/2017/09/21/x/", now) == []
@@ -421,3 +421,13 @@ def test_quality_flags():
     # the fetch time of the first page is "now" when none is given
     fetched = dataclasses.replace(good, date_published="2024-06-01", provenance=[_prov(1)])
     assert quality_flags(fetched, URL) == ["date_in_future"]
+
+
+def test_short_post_text_comes_from_the_container_with_browser_whitespace():
+    # two sentences, hard-wrapped in the source and split by <br>: trafilatura alone
+    # would mix in the menu; the container renderer keeps exactly the post's lines
+    body = ("<p>Sáng nay, Đài PT-TH Kon Tum\n   phát sóng chương trình\tđặc biệt.<br>"
+            "Mời quý vị đón xem.</p><table><tr><td>Giờ</td>\n<td>20:00</td></tr></table>")
+    article = extract(page(body, title="Chương trình đặc biệt"))
+    assert article.text == ("Sáng nay, Đài PT-TH Kon Tum phát sóng chương trình đặc biệt.\n"
+                            "Mời quý vị đón xem.\nGiờ 20:00")
