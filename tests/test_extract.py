@@ -9,6 +9,8 @@ import unicodedata
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crawler.extract import (
     BOILERPLATE_MARKERS,
@@ -431,3 +433,28 @@ def test_short_post_text_comes_from_the_container_with_browser_whitespace():
     article = extract(page(body, title="Chương trình đặc biệt"))
     assert article.text == ("Sáng nay, Đài PT-TH Kon Tum phát sóng chương trình đặc biệt.\n"
                             "Mời quý vị đón xem.\nGiờ 20:00")
+
+
+_FRAGMENTS = st.sampled_from([
+    "<p>", "</p>", "<div class='entry-content'>", "</div>", "<article>", "</article>",
+    "<h1 class='entry-title'>", "</h1>", "<br>", "<img src='/a.jpg' alt='x'>",
+    "<figure><figcaption>", "</figcaption></figure>", "<script>", "</script>",
+    '<script type="application/ld+json">{"@type": "NewsArticle", "headline": ',
+    "<meta charset='windows-1258'>", "<time datetime='2017-09-21'>", "</time>",
+    "(kontumtv.vn) – ", "Thanh Tùng – Công Luận", "Chiều ngày 21/9", "<iframe src='?l=x'>",
+    "<table><tr><td>", "</td></tr></table>", "&nbsp;", "&#x1EC7;", "\x00", "\ufeff",
+])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(_FRAGMENTS, st.text(max_size=30)), max_size=30),
+       st.sampled_from(["utf-8", "cp1258", "utf-16"]))
+def test_extract_page_never_raises(parts, codec):
+    html = "<html><body>" + "".join(parts) + "</body></html>"
+    raw = html.encode(codec, "replace")
+    result = extract_page(raw, URL, {"Content-Type": f"text/html; charset={codec}"})
+    assert (result.article is None) == (result.reason is not None)
+    if result.article is not None:
+        record = json.dumps(dataclasses.asdict(result.article), ensure_ascii=False)
+        assert unicodedata.is_normalized("NFC", record)
+        assert result.article.text.strip()
