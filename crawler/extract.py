@@ -4,21 +4,24 @@ The only module of the project that imports trafilatura. Used alike by the crawl
 pipeline and by re-extraction from WARC files; it never touches the network.
 
 Steps (``extract_page``):
-1. decode: charset from the HTTP header, then ``<meta charset>`` / http-equiv, then
-   detection (charset-normalizer); WHATWG labels (latin1 -> windows-1252,
-   windows-1258 -> Python's cp1258); the result is NFC (decomposed input included);
-2. metadata from the whole page: JSON-LD, Open Graph / ``article:`` meta, visible
-   WordPress markup (entry-meta dates, rel=tag / rel="category tag" links, authors);
-3. images (with captions and alt) and video addresses from the post content;
+1. decode: a BOM; else bytes that are valid UTF-8 (and not ASCII) are UTF-8 whatever
+   the page claims (mislabelled pages are common; legacy single-byte Vietnamese never
+   forms valid UTF-8); else the charset from the HTTP header, then ``<meta charset>`` /
+   http-equiv, then detection (charset-normalizer); WHATWG labels (latin1 ->
+   windows-1252; windows-1258 -> Python's cp1258); the result is NFC (decomposed input
+   included);
+2. metadata: JSON-LD, Open Graph / ``article:`` meta, then visible WordPress markup
+   scoped to the post (entry-meta dates, rel=tag / rel="category tag" links, authors);
+3. images (with captions and alt) and video addresses from the post content container;
 4. WordPress knowledge trafilatura lacks: the comment area, related posts, share bars,
-   ads, tag lists, post navigation, author boxes, captions and images are pruned with
-   lxml, and the post content container (``.entry-content``, ``.td-post-content``...) is
-   preferred when the page has one;
-5. trafilatura (comments excluded) on the pruned content, our own block renderer when
-   trafilatura gives up on a short post (video posts keep their few sentences);
-6. text clean-up: NFC, one ``\\n`` between paragraphs, source prefix and end-of-article
-   signature moved to ``source_prefix`` / ``byline``, caption/alt and known boilerplate
-   lines dropped.
+   ads, tag lists, post navigation, author boxes, images and embeds are pruned with lxml;
+5. trafilatura (comments excluded) on the pruned page; when the post content container
+   (``.entry-content``, ``.td-post-content``, itemprop=articleBody...) holds its output,
+   lines after the container are dropped; when trafilatura keeps too little of the
+   container (a video post with two sentences) our own block renderer is used;
+6. text clean-up: NFC, one ``\n`` between paragraphs, source prefix and end-of-article
+   signature moved to ``source_prefix`` / ``byline``, caption lines, "Read more:"
+   lines, related-post headings and known boilerplate lines dropped.
 
 No Scrapy settings are read here; ``ExtractOptions`` carries the few choices made by
 measurement (``bench/extraction_quality.py``), with defaults set from those runs.
@@ -109,11 +112,13 @@ class ExtractOptions:
     """Choices made by measurement (see bench/extraction_quality.py)."""
 
     prune: bool = True               # WordPress boilerplate pruning before trafilatura
-    prefer_container: bool = True    # feed trafilatura only the post content container
+    prefer_container: bool = True    # restrict the text to the post content container
     favor_precision: bool = False
     favor_recall: bool = False
     min_container_ratio: float = 0.5  # trafilatura output shorter than this share of the
     #                                   container's own text -> use the container renderer
+    recall_in_certain_container: bool = True  # favor_recall when the page has one sure
+    #                                   WordPress post body (our restriction gives precision)
 
 
 DEFAULT_OPTIONS = ExtractOptions()
@@ -177,7 +182,7 @@ def _meta_charset(body: bytes) -> str | None:
 
 
 def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[str, str]:
-    """(NFC text, codec used): BOM, HTTP charset, meta charset, then detection."""
+    """(NFC text, codec used): BOM, valid UTF-8, HTTP charset, meta charset, detection."""
     for bom, name in _BOMS:
         if body.startswith(bom):
             return nfc(body[len(bom):].decode(name, "replace")), name
@@ -1066,7 +1071,11 @@ def _body_text(tree: lxml.html.HtmlElement, url: str, options: ExtractOptions,
         container = None
     if options.prune:
         _prune(tree, stop=container)
-    text = _trafilatura_text(copy.deepcopy(tree), url, options)
+    run_options = options
+    if options.recall_in_certain_container and container is not None \
+            and _container_is_certain(tree, container):
+        run_options = dataclasses.replace(options, favor_recall=True, favor_precision=False)
+    text = _trafilatura_text(copy.deepcopy(tree), url, run_options)
     if container is None or container.getparent() is None:
         return text
     own = render_text(container)
