@@ -608,6 +608,15 @@ def _dedupe(values: Iterable[str]) -> list[str]:
     return out
 
 
+_ACCOUNT_RE = re.compile(r"^(?:admin\w*|administrator|quản trị viên|quan tri|webmaster|"
+                         r"editor|user\d*|root)$", re.I)
+
+
+def _people(names: Iterable[str]) -> list[str]:
+    """Author names without WordPress account names ('admin', 'webmaster'), deduplicated."""
+    return _dedupe(n for n in names if not _ACCOUNT_RE.match(n.strip()))
+
+
 def _pick_date(structured: list[tuple[str, str]], visible: list[tuple[str, str]],
                url_date: tuple[int, int, int | None] | None) -> tuple[str | None, str | None]:
     """(iso, raw): structured first, unless it contradicts the URL and a visible date doesn't."""
@@ -713,12 +722,12 @@ def _metadata(tree: lxml.html.HtmlElement, url: str, now: datetime | None,
     ld_authors = _ld_names(article.get("author"), by_id) if article else []
     if ld_authors:
         meta.authors_raw = ", ".join(ld_authors)
-        meta.authors = _dedupe(n for a in ld_authors for n in clean_author(a))
+        meta.authors = _people(n for a in ld_authors for n in clean_author(a))
     else:
         raw = m("author", "article:author", "dc.creator", "parsely-author", "sailthru.author")
         if raw and not raw.startswith(("http://", "https://")):
             meta.authors_raw = raw
-            meta.authors = clean_author(raw)
+            meta.authors = _people(clean_author(raw))
     if not meta.authors:
         for el in _AUTHOR_VISIBLE_XPATH(scope):
             if not _in_page_content(el) or el.xpath("ancestor::*[" + _cls(
@@ -726,7 +735,7 @@ def _metadata(tree: lxml.html.HtmlElement, url: str, now: datetime | None,
                 continue
             inner = el.xpath(".//*[@itemprop='name' or " + _cls("fn", "url") + "]")
             raw = _visible(inner[0]) if inner else _visible(el)
-            names_found = clean_author(raw) if 0 < len(raw) <= 80 else []
+            names_found = _people(clean_author(raw)) if 0 < len(raw) <= 80 else []
             if names_found:
                 meta.authors_raw, meta.authors = raw, names_found
                 break
@@ -1116,6 +1125,27 @@ def _article_id(canonical_url: str) -> str:
 
 
 _BODY_DATE_RE = re.compile(r"(?:ngày|hôm)\s+\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?", re.I)
+_UPLOADS_RE = re.compile(r"/wp-content/uploads/((?:19|20)\d{2})/(\d{2})/")
+
+
+def _year_hint(url: str, images: list[Image], day_month: str) -> int | None:
+    """The year of a "ngày 21/9" in the lead: from a date permalink, else from the
+    WordPress uploads folder (/wp-content/uploads/YYYY/MM/) of a body image uploaded in
+    that month (or in January for a December date)."""
+    url_date = date_from_url(url)
+    if url_date:
+        return url_date[0]
+    month = int(re.findall(r"\d+", day_month)[1])
+    for image in images:
+        found = _UPLOADS_RE.search(image.url)
+        if not found:
+            continue
+        year, uploaded = int(found.group(1)), int(found.group(2))
+        if uploaded == month:
+            return year
+        if month == 12 and uploaded == 1:
+            return year - 1
+    return None
 
 
 def extract_page(html: bytes, url: str, headers: Mapping[str, str] | None = None,
@@ -1166,10 +1196,10 @@ def extract_page(html: bytes, url: str, headers: Mapping[str, str] | None = None
 
     published, published_raw = meta.published, meta.published_raw
     if published is None:
-        url_date = date_from_url(url)
         match = _BODY_DATE_RE.search(text[:300])
-        if match and url_date:
-            published = parse_date(match.group(0), default_year=url_date[0])
+        if match:
+            year = _year_hint(url, images, match.group(0))
+            published = parse_date(match.group(0), default_year=year)
             published_raw = match.group(0) if published else None
 
     canonical = meta.canonical or urldefrag(url)[0]

@@ -458,3 +458,22 @@ def test_extract_page_never_raises(parts, codec):
         record = json.dumps(dataclasses.asdict(result.article), ensure_ascii=False)
         assert unicodedata.is_normalized("NFC", record)
         assert result.article.text.strip()
+
+
+def test_day_month_in_body_takes_the_year_from_the_uploads_folder():
+    body = (f"<p>{PARAS[0]}</p><img src='/wp-content/uploads/2017/09/hoi-nghi.jpg'>"
+            f"<p>{PARAS[1]}</p>")
+    article = extract(page(body))  # URL without a date
+    assert article.date_published == "2017-09-21"
+    other_month = body.replace("2017/09", "2018/03")
+    assert extract(page(other_month)).date_published is None
+
+
+def test_wordpress_account_names_are_not_authors():
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", '
+            '"author": {"@type": "Person", "name": "admin"}}</script>')
+    meta = ('<span class="byline">Đăng bởi <span class="author vcard"><a class="url fn n" '
+            'href="/author/admin/">admin</a></span></span>')
+    article = extract(page(head=head, meta=meta))
+    assert article.authors == []
+    assert article.authors_raw == "admin"
