@@ -321,6 +321,12 @@ _PRUNE_CLASSES = frozenset((
     # author boxes
     "author-box", "author-info", "about-author", "td-author-by", "jeg_authorbox",
     "saboxplugin-wrap", "author-bio", "post-author-box",
+    # common plugins inside the post body: ratings, view counters, tables of contents,
+    # print buttons, likes, AddThis
+    "kk-star-ratings", "yasr-visitor-votes", "post-ratings", "post-views",
+    "post-views-counter", "td-post-views", "ez-toc-container",
+    "lwptoc", "printfriendly", "pf-button", "wpulike", "addthis_inline_share_toolbox",
+    "addthis_toolbox", "fb-save", "td-post-comments",
 ))
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none", re.I)
 
@@ -656,6 +662,32 @@ def _post_root(tree: lxml.html.HtmlElement, headline: lxml.html.HtmlElement | No
     return tree
 
 
+_FULL_DATE_RE = re.compile(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{4}-\d{2}-\d{2}"
+                           r"|\d{1,2}\s+tháng\s+\S+\s*,?\s*(?:năm\s+)?\d{4}", re.I)
+
+
+def _dates_between(headline: lxml.html.HtmlElement, container: lxml.html.HtmlElement,
+                   default_year: int | None, now: datetime | None) -> list[tuple[str, str]]:
+    """A full date in the text between the headline and the post body (the post's meta
+    line, whatever its class), as (iso, raw)."""
+    started = False
+    for el in headline.getroottree().getroot().iter(lxml.etree.Element):
+        if el is headline:
+            started = True
+            continue
+        if el is container:
+            break
+        if not started or headline in el.iterancestors():
+            continue
+        for piece in (el.text, el.tail):
+            if piece and _FULL_DATE_RE.search(piece):
+                line = clean_line(piece)
+                iso = parse_date(line, default_year=default_year, now=now)
+                if iso and len(line) <= 120:
+                    return [(iso, line)]
+    return []
+
+
 def _metadata(tree: lxml.html.HtmlElement, url: str, now: datetime | None,
               container: lxml.html.HtmlElement | None) -> _Meta:
     meta = _Meta()
@@ -777,6 +809,8 @@ def _metadata(tree: lxml.html.HtmlElement, url: str, now: datetime | None,
         time_published[0] if time_published else None,
         _ld_text(article.get("dateCreated")))
     pub_visible = visible(_DATE_VISIBLE_XPATH)
+    if not pub_visible and heads and container is not None:
+        pub_visible = _dates_between(heads[0], container, default_year, now)
     meta.published, meta.published_raw = _pick_date(pub_structured, pub_visible, url_date)
     mod_structured = structured(
         _ld_text(article.get("dateModified")), m("article:modified_time"), m("og:updated_time"),

@@ -20,6 +20,10 @@ DASHES = "-–—‒―"
 _PAREN_PREFIX_RE = re.compile(r"^\(\s*([^()\n]{2,40}?)\s*\)\s*[-–—]+\s*")
 # "KTO –", "TTXVN -", "VOV.VN –", "KTO- " (acronym: upper-case letters, digits, dots)
 _ACRONYM_PREFIX_RE = re.compile(r"^([A-ZĐ][A-ZĐ0-9.]{1,14})\s*[-–—]+\s*(?=\S)")
+# "Kontumtv.vn –", "Baokontum.com.vn -" (a bare domain)
+_DOMAIN_PREFIX_RE = re.compile(
+    r"^([A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.(?:vn|com|net|org|info))"
+    r"\s*[-–—]+\s*(?=\S)", re.I)
 # "KTO:" is a common variant too
 _ACRONYM_COLON_PREFIX_RE = re.compile(r"^([A-ZĐ][A-ZĐ0-9.]{1,14})\s*:\s+(?=\S)")
 
@@ -80,7 +84,7 @@ def split_source_prefix(text: str, *, vietnamese: bool) -> tuple[str | None, str
         if len(inner.split()) <= 5:
             return match.group(0).rstrip(), text[match.end():]
     if vietnamese:
-        for regex in (_ACRONYM_PREFIX_RE, _ACRONYM_COLON_PREFIX_RE):
+        for regex in (_DOMAIN_PREFIX_RE, _ACRONYM_PREFIX_RE, _ACRONYM_COLON_PREFIX_RE):
             match = regex.match(text)
             if match and sum(ch.isalpha() for ch in match.group(1)) >= 2:
                 return match.group(0).rstrip(), text[match.end():]

@@ -477,3 +477,88 @@ def test_wordpress_account_names_are_not_authors():
     article = extract(page(head=head, meta=meta))
     assert article.authors == []
     assert article.authors_raw == "admin"
+
+
+def _newspaper_theme(paras: str) -> str:
+    return f"""<html lang="vi"><head><meta charset="utf-8"><title>Tiêu đề bài | Báo Mẫu</title>
+<meta property="og:site_name" content="Báo Mẫu"></head><body>
+<div class="td-header-wrap"><div class="td_data_time">Thứ Hai, 01/12/2025</div>
+<div class="td-trending-now-wrapper"><div class="td_module_trending_now"><h3
+class="entry-title td-module-title"><a href="/x/">Tin nóng khác</a></h3><time
+class="entry-date updated td-module-date" datetime="2024-11-05T15:40:00+07:00">05/11/2024
+</time></div></div></div>
+<article class="post type-post"><div class="td-post-header"><ul class="td-category"><li><a
+href="/c/kinh-te/">Kinh tế</a></li></ul><header class="td-post-title"><h1 class="entry-title">
+Tiêu đề bài</h1><div class="td-module-meta-info"><div class="td-post-author-name"><div
+class="td-author-by">Bởi</div> <a href="/author/an/">An Nhiên</a></div><span class="td-post-date">
+<time class="entry-date updated td-module-date" datetime="2019-05-12T08:00:00+07:00">12/05/2019
+</time></span><div class="td-post-views"><span>1234</span></div></div></header></div>
+<div class="td-post-sharing-top"><a class="td-social-sharing-button">Facebook</a></div>
+<div class="td-post-content tagdiv-type">{paras}
+<div class="kk-star-ratings"><div>Click to rate this post!</div><div>[Total: 0 Average: 0]</div></div>
+</div><footer><div class="td-post-source-tags"><ul class="td-tags td-post-small-box"><li>
+<span>TAGS</span></li><li><a href="/tag/ho-tieu/">hồ tiêu</a></li></ul></div>
+<div class="td-post-sharing-bottom"><a>Twitter</a></div></footer>
+<div class="td_block_wrap td_block_related_posts"><h4 class="td-related-title">Bài viết liên quan
+</h4><div class="td-related-row"><a href="/y/">Bài khác nữa</a></div></div></article>
+<div class="comments" id="comments"><div id="respond" class="comment-respond"><h3
+class="comment-reply-title">Để lại một bình luận</h3><form id="commentform" class="comment-form">
+<p class="comment-notes">Email của bạn sẽ không được hiển thị công khai.</p></form></div></div>
+</body></html>"""
+
+
+def _jnews_theme(paras: str) -> str:
+    return f"""<html lang="vi-VN"><head><meta charset="utf-8"><title>Tiêu đề bài - Báo Mẫu</title>
+<script type="application/ld+json">{{"@context":"https://schema.org","@type":"Article",
+"headline":"Tiêu đề bài","datePublished":"2019-05-12T08:00:00+07:00",
+"author":{{"@type":"Person","name":"An Nhiên"}},"publisher":{{"@type":"Organization",
+"name":"Báo Mẫu"}}}}</script></head><body><div class="jeg_viewport">
+<div class="jeg_breadcrumbs"><a href="/">Trang chủ</a> » <a href="/c/">Kinh tế</a></div>
+<h1 class="jeg_post_title">Tiêu đề bài</h1><div class="jeg_meta_container"><div
+class="jeg_meta_author">Bởi <a href="/author/an/">An Nhiên</a></div><div class="jeg_meta_date">
+<a href="#">12/05/2019</a></div><div class="jeg_meta_category"><span><a href="/c/kinh-te/"
+rel="category tag">Kinh tế</a></span></div></div>
+<div class="jeg_share_top_container"><a>Chia sẻ</a></div>
+<div class="content-inner"><div class="jeg_post_content">{paras}
+<div id="ez-toc-container" class="ez-toc-container"><p class="ez-toc-title">Mục lục</p><ul><li><a
+href="#a">Phần một</a></li></ul></div></div>
+<div class="jeg_post_tags"><span>Tags:</span> <a href="/tag/ho-tieu/" rel="tag">hồ tiêu</a></div>
+</div><div class="jeg_share_bottom_container"><a>Facebook</a></div>
+<div class="jnews_related_post_container"><div class="jeg_postblock_related"><h3>Bài viết liên quan
+</h3><a href="/y/">Bài khác nữa</a></div></div>
+<div class="jnews_comment_container"><div id="respond" class="comment-respond"><form
+id="commentform"><p>Email của bạn sẽ không được hiển thị công khai.</p></form></div></div>
+</div></body></html>"""
+
+
+def _plain_theme(paras: str) -> str:
+    return f"""<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<title>Tiêu đề bài</title></head><body><div id="page"><div id="content">
+<div class="post hentry" itemscope itemtype="https://schema.org/NewsArticle">
+<h1 itemprop="headline">Tiêu đề bài</h1><p class="postmeta">Đăng ngày 12/05/2019 lúc 08:00 trong
+<a href="/c/kinh-te/" rel="category tag">Kinh tế</a></p>
+<div itemprop="articleBody">{paras}<p>Xem thêm: <a href="/y/">Bài khác nữa</a></p></div>
+<div class="post-views">Lượt xem: 1234</div>
+<ol class="commentlist"><li class="comment"><div class="comment-body"><p>Bình luận của độc giả
+hay lắm</p></div></li></ol>
+<div id="respond"><h3>Trả lời</h3><form action="/wp-comments-post.php" method="post"
+id="commentform"><p>Your email address will not be published.</p></form></div>
+</div></div></div></body></html>"""
+
+
+@pytest.mark.parametrize("theme", [_newspaper_theme, _jnews_theme, _plain_theme])
+def test_other_wordpress_themes(theme):
+    paras = "".join(f"<p>{p}</p>" for p in PARAS) + "<p>An Nhiên</p>"
+    result = extract_page(theme(paras).encode("utf-8"), "http://bao.test/kinh-te/tieu-de/")
+    article = result.article
+    assert article is not None, result.reason
+    assert article.text == "\n".join(PARAS)
+    assert article.title == "Tiêu đề bài"
+    assert article.authors == ["An Nhiên"]
+    assert article.byline == "An Nhiên"
+    assert article.date_published in ("2019-05-12T08:00:00+07:00", "2019-05-12")
+    assert article.categories == ["Kinh tế"]
+    assert article.language in ("vi", "vi-VN")
+    for junk in ("Bài khác nữa", "Click to rate", "Mục lục", "1234", "Facebook", "Email",
+                 "Bình luận", "hồ tiêu", "Tin nóng", "Chia sẻ"):
+        assert junk not in article.text, junk

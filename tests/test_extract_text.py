@@ -28,6 +28,8 @@ from crawler.textnorm import (
     ("TTXVN: Sáng nay", "TTXVN:", "Sáng nay"),
     ("VOV.VN - Sáng nay", "VOV.VN -", "Sáng nay"),
     ("(Dân trí) — Sáng nay", "(Dân trí) —", "Sáng nay"),
+    ("Kontumtv.vn – Sáng nay", "Kontumtv.vn –", "Sáng nay"),
+    ("(KTO)-Sáng nay", "(KTO)-", "Sáng nay"),
 ])
 def test_source_prefix(text, prefix, rest):
     assert split_source_prefix(text, vietnamese=True) == (prefix, rest)
