@@ -495,7 +495,8 @@ class="td-author-by">Bởi</div> <a href="/author/an/">An Nhiên</a></div><span 
 </time></span><div class="td-post-views"><span>1234</span></div></div></header></div>
 <div class="td-post-sharing-top"><a class="td-social-sharing-button">Facebook</a></div>
 <div class="td-post-content tagdiv-type">{paras}
-<div class="kk-star-ratings"><div>Click to rate this post!</div><div>[Total: 0 Average: 0]</div></div>
+<div class="kk-star-ratings"><div>Click to rate this post!</div>
+<div>[Total: 0 Average: 0]</div></div>
 </div><footer><div class="td-post-source-tags"><ul class="td-tags td-post-small-box"><li>
 <span>TAGS</span></li><li><a href="/tag/ho-tieu/">hồ tiêu</a></li></ul></div>
 <div class="td-post-sharing-bottom"><a>Twitter</a></div></footer>
