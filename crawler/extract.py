@@ -300,7 +300,8 @@ _PRUNE_CLASSES = frozenset((
     "jp-relatedposts", "related-posts", "relatedposts", "related-post", "related_posts",
     "td-related", "td_block_related_posts", "jeg_related_post", "jeg_postblock_related",
     "yarpp-related", "crp_related", "rp4wp-related-posts", "post-related", "related-articles",
-    "related-news", "tin-lien-quan", "wp-block-related-posts",
+    "related-news", "tin-lien-quan", "wp-block-related-posts", "related_post", "wp_rp",
+    "wp_rp_wrap", "wp_rp_content", "related-posts-container", "jnews_related_post_container",
     # share bars
     "sharedaddy", "sd-sharing-enabled", "sd-sharing", "share-buttons", "td-post-sharing",
     "td-post-sharing-top", "td-post-sharing-bottom", "jeg_share_button",
