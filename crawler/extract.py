@@ -1163,10 +1163,12 @@ _BODY_DATE_RE = re.compile(r"(?:ngày|hôm)\s+\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{
 _UPLOADS_RE = re.compile(r"/wp-content/uploads/((?:19|20)\d{2})/(\d{2})/")
 
 
-def _year_hint(url: str, images: list[Image], day_month: str) -> int | None:
+def _year_hint(url: str, images: list[Image], day_month: str,
+               modified: str | None = None) -> int | None:
     """The year of a "ngày 21/9" in the lead: from a date permalink, else from the
     WordPress uploads folder (/wp-content/uploads/YYYY/MM/) of a body image uploaded in
-    that month (or in January for a December date)."""
+    that month (or in January for a December date), else the latest year not after the
+    modification date."""
     url_date = date_from_url(url)
     if url_date:
         return url_date[0]
@@ -1180,6 +1182,9 @@ def _year_hint(url: str, images: list[Image], day_month: str) -> int | None:
             return year
         if month == 12 and uploaded == 1:
             return year - 1
+    if modified:
+        year, modified_month = int(modified[:4]), int(modified[5:7])
+        return year if month <= modified_month else year - 1
     return None
 
 
@@ -1233,7 +1238,7 @@ def extract_page(html: bytes, url: str, headers: Mapping[str, str] | None = None
     if published is None:
         match = _BODY_DATE_RE.search(text[:300])
         if match:
-            year = _year_hint(url, images, match.group(0))
+            year = _year_hint(url, images, match.group(0), meta.modified)
             published = parse_date(match.group(0), default_year=year)
             published_raw = match.group(0) if published else None
 

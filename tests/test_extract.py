@@ -563,3 +563,10 @@ def test_other_wordpress_themes(theme):
     for junk in ("Bài khác nữa", "Click to rate", "Mục lục", "1234", "Facebook", "Email",
                  "Bình luận", "hồ tiêu", "Tin nóng", "Chia sẻ"):
         assert junk not in article.text, junk
+
+
+def test_day_month_in_body_takes_the_year_from_the_modification_date():
+    head = '<meta property="article:modified_time" content="2018-01-10T08:00:00+07:00">'
+    article = extract(page(head=head))  # "Chiều ngày 21/9", modified in January 2018
+    assert article.date_published == "2017-09-21"
+    assert article.date_modified == "2018-01-10T08:00:00+07:00"
