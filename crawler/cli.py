@@ -20,13 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"crawler.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"crawler.commands.{name}":
-                continue  # command not built yet
-            raise
-        module.register(sub)
+        importlib.import_module(f"crawler.commands.{name}").register(sub)
     return parser
 
 
