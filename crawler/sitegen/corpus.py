@@ -81,11 +81,8 @@ def I(file: str, alt: str, caption: str | None = None, after: int = 1,  # noqa: 
 POSTS: list[Post] = []
 
 
-def P(slug: str, title: str, cats: str, date: str, author: str, tags: str,
-      paras: list[str], **kw: object) -> None:
-    POSTS.append(Post(slug=slug, title=title, cats=tuple(cats.split()), date=date,
-                      author=author, tags=tuple(t.strip() for t in tags.split(";") if t.strip()),
-                      paras=tuple(paras), **kw))  # type: ignore[arg-type]
+def P(*args: object, **kw: object) -> None:
+    POSTS.append(Post.spec(*args, **kw))  # type: ignore[arg-type]
 
 
 # --- Thời sự -------------------------------------------------------------------------------

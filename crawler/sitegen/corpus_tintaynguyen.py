@@ -42,11 +42,8 @@ PAGES = (
 POSTS: list[Post] = []
 
 
-def P(slug: str, title: str, cats: str, date: str, author: str, tags: str,
-      paras: list[str], **kw: object) -> None:
-    POSTS.append(Post(slug=slug, title=title, cats=tuple(cats.split()), date=date,
-                      author=author, tags=tuple(t.strip() for t in tags.split(";") if t.strip()),
-                      paras=tuple(paras), **kw))  # type: ignore[arg-type]
+def P(*args: object, **kw: object) -> None:
+    POSTS.append(Post.spec(*args, **kw))  # type: ignore[arg-type]
 
 
 P("nong-dan-gia-lai-thu-hoach-ho-tieu",

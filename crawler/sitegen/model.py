@@ -161,6 +161,15 @@ class Post:
     id: int = 0
     extra_covers: tuple[str, ...] = ()
 
+    @classmethod
+    def spec(cls, slug: str, title: str, cats: str, date: str, author: str, tags: str,
+             paras: list[str], **kw: object) -> Post:
+        """A post written the corpora's short way: ``cats`` space-separated keys, ``tags``
+        separated by ``;``."""
+        return cls(slug=slug, title=title, cats=tuple(cats.split()), date=date, author=author,
+                   tags=tuple(t.strip() for t in tags.split(";") if t.strip()),
+                   paras=tuple(paras), **kw)  # type: ignore[arg-type]
+
     @functools.cached_property
     def moment(self) -> dt.datetime:
         return parse_local(self.date)

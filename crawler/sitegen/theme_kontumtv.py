@@ -600,6 +600,20 @@ class KontumTheme:
     def paged(base: str, n: int) -> str:
         return base if n == 1 else f"{base}page/{n}/"
 
+    @staticmethod
+    def page_window(page_no: int, pages: int) -> list[int | None]:
+        """Page numbers a WordPress pagination shows: first, last, two either side of the
+        current page; ``None`` where numbers are skipped (the dots)."""
+        shown = sorted({1, pages, *range(max(1, page_no - 2), min(pages, page_no + 2) + 1)})
+        window: list[int | None] = []
+        last = 0
+        for n in shown:
+            if n - last > 1:
+                window.append(None)
+            window.append(n)
+            last = n
+        return window
+
     def pagination(self, L: Links, base: str, page_no: int, pages: int) -> str:
         if pages <= 1:
             return ""
@@ -607,16 +621,13 @@ class KontumTheme:
         if page_no > 1:
             out.append(f'<a class="prev page-numbers" href="{L(self.paged(base, page_no - 1))}">'
                        "&laquo; Trang trước</a>")
-        shown = sorted({1, pages, *range(max(1, page_no - 2), min(pages, page_no + 2) + 1)})
-        last = 0
-        for n in shown:
-            if n - last > 1:
+        for n in self.page_window(page_no, pages):
+            if n is None:
                 out.append('<span class="page-numbers dots">&hellip;</span>')
-            if n == page_no:
+            elif n == page_no:
                 out.append(f'<span aria-current="page" class="page-numbers current">{n}</span>')
             else:
                 out.append(f'<a class="page-numbers" href="{L(self.paged(base, n))}">{n}</a>')
-            last = n
         if page_no < pages:
             out.append(f'<a class="next page-numbers" href="{L(self.paged(base, page_no + 1))}">'
                        "Trang sau &raquo;</a>")

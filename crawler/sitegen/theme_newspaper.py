@@ -181,16 +181,13 @@ class NewspaperTheme(KontumTheme):
         if page_no > 1:
             out.append(f'<a href="{L(self.paged(base, page_no - 1))}"><i class="td-icon-menu-left">'
                        "</i></a>")
-        shown = sorted({1, pages, *range(max(1, page_no - 2), min(pages, page_no + 2) + 1)})
-        last = 0
-        for n in shown:
-            if n - last > 1:
+        for n in self.page_window(page_no, pages):
+            if n is None:
                 out.append('<span class="extend">...</span>')
-            if n == page_no:
+            elif n == page_no:
                 out.append(f'<span class="current">{n}</span>')
             else:
                 out.append(f'<a href="{L(self.paged(base, n))}" class="page" title="{n}">{n}</a>')
-            last = n
         if page_no < pages:
             out.append(f'<a href="{L(self.paged(base, page_no + 1))}">'
                        '<i class="td-icon-menu-right">'
