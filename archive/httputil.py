@@ -1,6 +1,7 @@
-"""Small, pure HTTP/1.1 helpers used by the replay server (no I/O, no state).
+"""Small, pure HTTP/1.1 helpers (no I/O, no state), mostly for the replay server.
 
-Parsing of request heads, ``Accept-Encoding`` negotiation, conditional-request checks,
+Header lookup in ``(name, value)`` lists (:func:`header_value`, also used by the reader),
+parsing of request heads, ``Accept-Encoding`` negotiation, conditional-request checks,
 HTTP dates and content types by extension. Written by hand rather than taken from
 ``http.server``/``email`` because the replay server needs them on the hot path
 (thousands of requests per second) and ``http.server`` parses with ``email.parser``,
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import email.utils
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -50,6 +52,16 @@ DEFAULT_CONTENT_TYPE = "application/octet-stream"
 _COMPRESSIBLE_PREFIXES = ("text/", "application/xml", "application/rss+xml",
                           "application/atom+xml", "application/json",
                           "application/javascript", "image/svg+xml")
+
+
+def header_value(headers: Iterable[tuple[str, str]], name: str,
+                 default: str | None = None) -> str | None:
+    """The first value of header ``name`` (case-insensitive) in ``(name, value)`` pairs."""
+    lname = name.lower()
+    for key, value in headers:
+        if key.lower() == lname:
+            return value
+    return default
 
 
 class BadRequest(Exception):

@@ -24,6 +24,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from archive.errors import ArchiveError
+from archive.httputil import header_value
 
 try:  # brotli is optional: "br" bodies decode only when it is installed
     import brotli
@@ -43,11 +44,7 @@ class RawRecord:
     length: int
 
     def get(self, name: str) -> str | None:
-        lname = name.lower()
-        for key, value in self.headers:
-            if key.lower() == lname:
-                return value
-        return None
+        return header_value(self.headers, name)
 
 
 @dataclass(frozen=True)
@@ -75,11 +72,7 @@ class Capture:
     warc_headers: list[tuple[str, str]] = field(default_factory=list, repr=False)
 
     def header(self, name: str, default: str | None = None) -> str | None:
-        lname = name.lower()
-        for key, value in self.headers:
-            if key.lower() == lname:
-                return value
-        return default
+        return header_value(self.headers, name, default)
 
     @property
     def content_type(self) -> str:
