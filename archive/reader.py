@@ -4,7 +4,8 @@
 - :func:`read_capture` reads the one at a given offset (the CDXJ ``offset``);
 - :func:`iter_records` yields every record (:class:`RawRecord`) for tools;
 - :func:`iter_parsed` yields warcio's parsed records (for the indexer);
-- :func:`read_warcinfo` returns the fields of a file's warcinfo record.
+- :func:`read_warcinfo` returns the fields of a file's warcinfo record
+  (:func:`first_record`, :func:`warcinfo_fields`).
 
 Parsing is warcio's (``ArchiveIterator``). On top of it each record's block is checked
 to be complete (warcio silently returns short blocks from truncated files), and any
@@ -13,6 +14,7 @@ failure becomes an :class:`ArchiveError` whose one line names the file and the o
 
 from __future__ import annotations
 
+import contextlib
 import os
 import zlib
 from collections.abc import Iterable, Iterator
@@ -243,16 +245,26 @@ def read_warcinfo(path: str | os.PathLike[str]) -> dict[str, list[str]]:
     Values are lists (a field may repeat, e.g. several ``http-header-*`` lines); a file
     whose first record is not a warcinfo gives ``{}``.
     """
-    for record in iter_records(path):
-        if record.rec_type != "warcinfo":
-            return {}
-        fields: dict[str, list[str]] = {}
-        for line in record.block.decode("utf-8", errors="replace").splitlines():
-            name, colon, value = line.partition(":")
-            if colon and name.strip():
-                fields.setdefault(name.strip(), []).append(value.strip())
-        return fields
-    return {}
+    record = first_record(path)
+    if record is None or record.rec_type != "warcinfo":
+        return {}
+    return warcinfo_fields(record.block)
+
+
+def first_record(path: str | os.PathLike[str]) -> RawRecord | None:
+    """The first record of a file (checked like any other), or None for an empty file."""
+    with contextlib.closing(iter_records(path)) as records:
+        return next(records, None)
+
+
+def warcinfo_fields(block: bytes) -> dict[str, list[str]]:
+    """``name: value`` lines of a warcinfo block (application/warc-fields), values listed."""
+    fields: dict[str, list[str]] = {}
+    for line in block.decode("utf-8", errors="replace").splitlines():
+        name, colon, value = line.partition(":")
+        if colon and name.strip():
+            fields.setdefault(name.strip(), []).append(value.strip())
+    return fields
 
 
 def _paths(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str]) -> list[Path]:

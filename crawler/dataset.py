@@ -170,8 +170,6 @@ def reextracted_records(dirs: list[Path], rebuild: RebuildFn | None = None
     rebuild = rebuild or _default_rebuild()
     for d in dirs:
         paths = warc_paths(d)
-        for path in paths:
-            check_gzip(path)
         try:
             for article in rebuild(paths):
                 yield article_to_dict(article) if isinstance(article, Article) else article
@@ -183,28 +181,11 @@ def reextracted_records(dirs: list[Path], rebuild: RebuildFn | None = None
                                    f"truncated WARC?): {detail}") from None
 
 
-def check_gzip(path: Path) -> None:
-    """Read a .warc.gz to its end; a truncated or corrupt gzip stream is a one-line error
-    naming the file (before any record of it is re-extracted). Costs one decompression,
-    small next to extraction."""
-    import gzip
-    import zlib
-
-    try:
-        with gzip.open(path, "rb") as fh:
-            while fh.read(1 << 20):
-                pass
-    except (OSError, EOFError, zlib.error) as exc:
-        detail = " ".join(str(exc).split()) or type(exc).__name__
-        raise NewsarchiveError(f"{path}: truncated or corrupt WARC ({detail})") from None
-
-
 def warcinfo_notes(dirs: list[Path]) -> list[str]:
     """One line per crawl folder from the warcinfo record of its first WARC file
     (software, operator, hostname, isPartOf, date), for the dataset card."""
-    # archive.reader has no warcinfo accessor; warcio (a maintained WARC library)
-    # reads the first record of one file only.
-    from warcio.archiveiterator import ArchiveIterator
+    from archive.errors import ArchiveError
+    from archive.reader import first_record, warcinfo_fields
 
     notes = []
     for d in dirs:
@@ -213,26 +194,15 @@ def warcinfo_notes(dirs: list[Path]) -> list[str]:
             continue
         note = f"{d.name}: {len(paths)} WARC file(s)"
         try:
-            with open(paths[0], "rb") as fh:
-                for record in ArchiveIterator(fh):
-                    if record.rec_type == "warcinfo":
-                        fields = _warcinfo_fields(record.content_stream().read())
-                        date = record.rec_headers.get_header("WARC-Date") or ""
-                        keep = [f"{k}={fields[k]}" for k in
-                                ("software", "operator", "isPartOf", "hostname", "robots")
-                                if fields.get(k)]
-                        note += f", warcinfo {date} " + ", ".join(keep)
-                    break
-        except Exception as exc:  # the card is informative; a bad first record is noted
+            record = first_record(paths[0])
+        except ArchiveError as exc:  # the card is informative; a bad first record is noted
             note += f" (warcinfo unreadable: {type(exc).__name__})"
+            record = None
+        if record is not None and record.rec_type == "warcinfo":
+            fields = warcinfo_fields(record.block)
+            last = {k: v[-1] for k, v in fields.items()}
+            keep = [f"{k}={last[k]}" for k in
+                    ("software", "operator", "isPartOf", "hostname", "robots") if last.get(k)]
+            note += f", warcinfo {record.get('WARC-Date') or ''} " + ", ".join(keep)
         notes.append(note)
     return notes
-
-
-def _warcinfo_fields(payload: bytes) -> dict[str, str]:
-    fields = {}
-    for line in payload.decode("utf-8", "replace").splitlines():
-        if ":" in line:
-            key, _, value = line.partition(":")
-            fields[key.strip()] = value.strip()
-    return fields
