@@ -1,4 +1,5 @@
-"""Shared test helpers: paths, and the replay server started as a subprocess on port 0."""
+"""Shared test helpers: paths, the replay server started as a subprocess on port 0, the
+``newsarchive crawl`` subprocess, and the kontumtv fixture crawled once per session."""
 
 from __future__ import annotations
 
@@ -33,14 +34,28 @@ def replay_server(site_dir: Path, *extra: str) -> Iterator[str]:
             raise RuntimeError(f"replay server did not start: {line!r} {err}")
         yield line
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
         for stream in (proc.stdout, proc.stderr):
             stream.close()
+
+
+def stop_process(proc: subprocess.Popen, timeout: float = 10) -> None:
+    """SIGTERM, then SIGKILL if the process has not ended within ``timeout`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def run_crawl(*args: str, timeout: float = 120, progress: float = 0
+              ) -> subprocess.CompletedProcess[str]:
+    """``newsarchive crawl ARGS`` as a subprocess, without politeness delay (8 concurrent
+    requests) and with progress lines every ``progress`` seconds (0: none)."""
+    return subprocess.run([sys.executable, "-m", "crawler", "crawl", *args,
+                           "--delay", "0", "--concurrency", "8", "--progress", str(progress)],
+                          cwd=REPO, capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture(scope="session")
@@ -48,6 +63,19 @@ def kontum_server() -> Iterator[str]:
     """The kontumtv fixture site, served for the whole session."""
     with replay_server(KONTUM) as base:
         yield base
+
+
+@pytest.fixture(scope="session")
+def kontum_archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """``(base URL, crawl folder)``: the kontumtv fixture crawled once per session by
+    ``newsarchive crawl`` (tests only read the folder). The server it was crawled from is
+    stopped afterwards, so anything that fetches from that base URL again fails."""
+    out = tmp_path_factory.mktemp("kontum-archive") / "crawl"
+    with replay_server(KONTUM) as base:
+        proc = run_crawl(base, "--out", str(out), timeout=180)
+    if proc.returncode != 0 or not (out / "articles.jsonl").exists():
+        pytest.fail(f"crawl of the kontumtv fixture failed: {proc.stderr.strip()[-2000:]}")
+    return base, out
 
 
 def require_benchmarks(name: str) -> Path:

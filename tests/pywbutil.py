@@ -23,6 +23,8 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from tests.conftest import stop_process
+
 REPO = Path(__file__).resolve().parents[1]
 PYWB_VENV = Path(os.environ.get("NEWSARCHIVE_PYWB_VENV", REPO / ".venv-pywb"))
 WB_MANAGER = PYWB_VENV / "bin" / "wb-manager"
@@ -90,12 +92,7 @@ def pywb_replay(paths: Sequence[str | os.PathLike[str]], *, timeout: float = 30.
         yield base
     finally:
         if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_process(proc)
         if log is not None:
             log.close()
         shutil.rmtree(root, ignore_errors=True)

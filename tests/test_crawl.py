@@ -18,19 +18,12 @@ from pathlib import Path
 import pytest
 
 from crawler.cli import main as cli_main
-from tests.conftest import KONTUM, REPO, replay_server
+from tests.conftest import KONTUM, REPO, replay_server, run_crawl
 
 pytestmark = pytest.mark.integration
 
 GOLD = KONTUM / "gold"
 ORIGIN = json.loads((KONTUM / "routes.json").read_text(encoding="utf-8"))["origin"]
-
-
-def run_crawl(*args: str, timeout: float = 120, progress: float = 0
-              ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "crawler", "crawl", *args,
-                           "--delay", "0", "--concurrency", "8", "--progress", str(progress)],
-                          cwd=REPO, capture_output=True, text=True, timeout=timeout)
 
 
 def fetched_urls(out: Path) -> collections.Counter[str]:

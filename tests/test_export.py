@@ -6,8 +6,6 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
-import subprocess
-import sys
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -34,7 +32,6 @@ from archive.export import (
 from crawler import dataset
 from crawler.cli import main
 from crawler.items import Article, Image, Provenance, article_to_dict
-from tests.conftest import KONTUM, REPO
 
 ICT = timezone(timedelta(hours=7))
 NFD = lambda s: unicodedata.normalize("NFD", s)  # noqa: E731
@@ -545,22 +542,10 @@ def test_reextract_damaged_warc_is_one_line(tmp_path: Path,
 # --- end to end on a real crawl ------------------------------------------------------------
 
 
-def _has_command(name: str) -> bool:
-    return (REPO / "crawler" / "commands" / f"{name}.py").exists()
-
-
 @pytest.fixture(scope="module")
-def real_crawl(kontum_server: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The kontumtv fixture site crawled through the replay server (as tests/test_crawl.py)."""
-    if not _has_command("crawl") or not (KONTUM / "site").is_dir():
-        pytest.skip("the crawl command or the kontumtv fixture site is not built yet")
-    folder = tmp_path_factory.mktemp("crawl") / "out"
-    proc = subprocess.run([sys.executable, "-m", "crawler", "crawl", kontum_server, "--out",
-                           str(folder), "--delay", "0", "--concurrency", "8", "--progress",
-                           "0"], cwd=REPO, capture_output=True, text=True, timeout=180)
-    if proc.returncode != 0 or not (folder / "articles.jsonl").exists():
-        pytest.fail(f"crawl of the fixture site failed: {proc.stderr.strip()[-500:]}")
-    return folder
+def real_crawl(kontum_archive: tuple[str, Path]) -> Path:
+    """The kontumtv fixture site crawled through the replay server (tests/conftest.py)."""
+    return kontum_archive[1]
 
 
 @pytest.mark.integration

@@ -18,7 +18,7 @@ from archive.reader import iter_captures
 from archive.wacz import write_wacz
 from archive.writer import WarcWriter
 from tests.pywbutil import pywb_missing_reason, pywb_replay, replay_url
-from tests.warc_live import PATHS, fetch, live_server
+from tests.warc_live import PATHS, fetch_all
 
 pytestmark = [pytest.mark.pywb, pytest.mark.integration]
 _reason = pywb_missing_reason()
@@ -53,8 +53,7 @@ def _undo(encoding: str | None, data: bytes) -> bytes:
 @pytest.fixture(scope="module")
 def warcs(tmp_path_factory):
     directory = tmp_path_factory.mktemp("pywb")
-    with live_server() as base:
-        exchanges = [fetch(base, path) for path in PATHS]
+    exchanges = fetch_all()
     with WarcWriter(directory) as writer:
         for ex in exchanges:
             writer.write_exchange(ex, {"fetchTimeMs": 1})

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import importlib.util
 import itertools
 import json
 import os
@@ -27,7 +26,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import KONTUM, REPO, replay_server
 from scrapy import Request
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.utils.test import get_crawler
@@ -41,6 +39,7 @@ from crawler.errors import NewsarchiveError
 from crawler.handlers import MISS_HEADER, WarcReplayDownloadHandler, replay_settings
 from crawler.items import Provenance
 from crawler.middlewares import META_PROVENANCE
+from tests.conftest import REPO, replay_server
 
 BASE = "http://kontumtv.test"
 T0 = datetime(2024, 5, 1, 1, 0, tzinfo=UTC)
@@ -271,15 +270,9 @@ def write_mini_site(root: Path) -> None:
     w("404.html", "<html><body class='error404'>Không tìm thấy</body></html>")
 
 
-def _spider_available() -> bool:
-    return importlib.util.find_spec("crawler.spiders.wordpress") is not None
-
-
 @pytest.mark.integration
 @pytest.mark.slow
 def test_mini_site_replayed_and_reextracted(tmp_path):
-    if not _spider_available():
-        pytest.skip("crawler/spiders/wordpress.py (the spider) is not there yet")
     write_mini_site(tmp_path / "site")
     live, replayed = tmp_path / "live", tmp_path / "replayed"
     faults = [{"match": "/thoi-su/tet/2/", "mode": "status", "status": 503, "times": 1}]
@@ -329,21 +322,11 @@ def test_mini_site_replayed_and_reextracted(tmp_path):
                 old_prov["url"], old_prov["warc_payload_digest"])
 
 
-def _crawl_command_available() -> bool:
-    return importlib.util.find_spec("crawler.commands.crawl") is not None
-
-
 @pytest.mark.integration
 @pytest.mark.slow
-def test_kontum_fixture_replayed_from_its_archive(tmp_path):
-    if not (KONTUM / "site").is_dir():
-        pytest.skip("fixtures/kontumtv (the fixture site) is not there yet")
-    if not _crawl_command_available():
-        pytest.skip("crawler/commands/crawl.py (`newsarchive crawl`) is not there yet")
-    live, replayed = tmp_path / "live", tmp_path / "replayed"
-    with replay_server(KONTUM) as base:
-        run([sys.executable, "-m", "crawler", "crawl", base, "--out", str(live),
-             "--delay", "0"])
+def test_kontum_fixture_replayed_from_its_archive(tmp_path, kontum_archive):
+    base, live = kontum_archive   # that server is stopped: replay must not fetch
+    replayed = tmp_path / "replayed"
     run([sys.executable, "-m", "crawler", "crawl", base, "--out", str(replayed),
          "--replay-from", str(live)])
     live_articles = read_articles(live / "articles.jsonl")

@@ -20,7 +20,7 @@ from archive.check import NOTICE, check_files
 from archive.reader import iter_captures
 from archive.records import response_headers_for_record
 from archive.writer import WarcWriter
-from tests.warc_live import PATHS, fetch, live_server
+from tests.warc_live import PATHS, fetch_all
 
 BIN = Path(sys.executable).parent
 
@@ -28,8 +28,7 @@ BIN = Path(sys.executable).parent
 @pytest.fixture(scope="module")
 def archived(tmp_path_factory):
     directory = tmp_path_factory.mktemp("live")
-    with live_server() as base:
-        exchanges = [fetch(base, path) for path in PATHS]
+    exchanges = fetch_all()
     with WarcWriter(directory, max_size=4000) as writer:
         for ex in exchanges:
             writer.write_exchange(ex, {"outlink": [ex.url + "x/"], "fetchTimeMs": 7})

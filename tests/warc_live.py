@@ -122,3 +122,9 @@ def fetch(base: str, path: str) -> HttpExchange:
             body=body, ip_address=ip or host, fetched_at=fetched_at)
     finally:
         conn.close()
+
+
+def fetch_all(paths: list[str] = PATHS) -> list[HttpExchange]:
+    """Start :func:`live_server`, GET every path (default :data:`PATHS`) and stop it."""
+    with live_server() as base:
+        return [fetch(base, path) for path in paths]
