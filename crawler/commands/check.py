@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from archive.check import NOTICE, check_files
 from archive.index import expand_warc_paths
@@ -19,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "check", help="strict WARC 1.1 validator",
         description="Validate WARC files strictly (fields, formats, digests, references, "
                     "gzip members). Exit 0 valid, 1 invalid, 2 unreadable.")
-    parser.add_argument("warcs", nargs="+", metavar="WARC",
+    parser.add_argument("warcs", nargs="+", metavar="DIR_OR_WARC",
                         help="WARC files (.warc, .warc.gz) or folders holding them")
     parser.add_argument("--lenient", action="store_true",
                         help="only errors (SHALL) make a file invalid, not warnings (SHOULD)")
@@ -31,15 +32,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _inputs(items: list[str]) -> list[str]:
+    """Folders replaced by their WARC files; files kept as given, missing ones too (the
+    checker reports them as unreadable, exit 2)."""
     out: list[str] = []
     for item in items:
-        from pathlib import Path
-
-        path = Path(item)
-        if path.is_dir():
-            out.extend(str(p) for p in expand_warc_paths([path]))
+        if Path(item).is_dir():
+            out.extend(str(p) for p in expand_warc_paths([item]))
         else:
-            out.append(item)  # missing files are reported as unreadable by the checker
+            out.append(item)
     return out
 
 

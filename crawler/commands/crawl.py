@@ -227,7 +227,7 @@ def register(subparsers: Any) -> None:
                     "DIR/warc/*.warc.gz, DIR/index.cdxj, and one JSON record per article "
                     "in DIR/articles.jsonl.")
     p.add_argument("url", help="base URL of the site (http://host[:port]/)")
-    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument("--out", "-o", required=True, metavar="DIR", help="output folder")
     p.add_argument("--replay-from", action="append", default=[], metavar="DIR_OR_WARC",
                    help="answer every request from these WARC files / crawl folders "
                         "(no network; repeatable)")
@@ -315,9 +315,9 @@ def run_crawl(args: argparse.Namespace, *, out_stream: Any = None) -> int:
     from crawler.spiders.wordpress import WordPressSpider, parse_since
 
     out_stream = out_stream or sys.stdout
-    url = check_base_url(args.url) if args.url else None
-    if url is not None:
-        url = args.url.strip()
+    url = args.url.strip() if args.url else None
+    if url:
+        check_base_url(url)               # bad URL: one line, exit 2 (spider gets it as given)
     resolve_site(url, args.site)          # unknown profile / bad URL: one line, exit 2
     parse_since(args.since)               # bad date: one line, exit 2
     out = prepare_out(args.out)

@@ -36,7 +36,7 @@ def register(subparsers: Any) -> None:
         "demo", help="replay server + crawl + archive + articles on the bundled fixture",
         description="Serve the bundled kontumtv fixture on 127.0.0.1, crawl it into "
                     "--out (WARC, index.cdxj, articles.jsonl) and summarise. Offline.")
-    p.add_argument("--out", default="out/demo", metavar="DIR",
+    p.add_argument("--out", "-o", default="out/demo", metavar="DIR",
                    help="output folder (default out/demo; emptied if it holds a demo)")
     p.add_argument("--fixture", metavar="DIR",
                    help="fixture site folder (default fixtures/kontumtv of the checkout)")

@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="crawl folder(s) holding articles.jsonl (and warc/)")
     p.add_argument("--format", dest="fmt", default="jsonl", metavar="FORMAT",
                    help=f"one of {', '.join(FORMATS)} (default jsonl)")
-    p.add_argument("--out", required=True, type=Path, metavar="OUT",
+    p.add_argument("--out", "-o", required=True, type=Path, metavar="OUT",
                    help="dataset folder to create")
     p.add_argument("--force", action="store_true", help="replace an existing OUT")
     p.add_argument("--reextract", action="store_true",
@@ -73,7 +73,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="words per shingle (default 5)")
     p.add_argument("--title", default="Vietnamese news articles (newsarchive export)",
                    help="dataset title in the card")
-    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     p.set_defaults(func=run)
 
 

@@ -38,8 +38,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "extracted with the current extractor, one line per canonical URL.")
     p.add_argument("paths", nargs="+", type=Path, metavar="DIR_OR_WARC",
                    help="crawl folder(s) (their warc/*.warc.gz) or WARC files")
-    p.add_argument("--out", required=True, type=Path, help="articles.jsonl to write")
-    p.add_argument("--workers", type=int, default=1,
+    p.add_argument("--out", "-o", required=True, type=Path, metavar="FILE",
+                   help="articles.jsonl to write")
+    p.add_argument("--workers", type=int, default=1, metavar="N",
                    help="extraction processes (default 1: in this process)")
     p.set_defaults(func=run)
 

@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub.required = True
 
     build = sub.add_parser("build", help="write fixtures/<site>/ from the hand-written corpus")
-    build.add_argument("--out", default="fixtures", type=Path,
+    build.add_argument("--out", "-o", default="fixtures", type=Path, metavar="DIR",
                        help="folder holding the fixture sites (default: fixtures)")
     build.add_argument("--update", action="store_true",
                        help="replace existing gold data (never done implicitly)")

@@ -22,9 +22,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "CDXJ, the format pywb and cdxj-indexer use.")
     parser.add_argument("inputs", nargs="+", metavar="DIR_OR_WARC",
                         help="WARC files, or folders searched for *.warc / *.warc.gz")
-    parser.add_argument("--out", "-o", default=None,
+    parser.add_argument("--out", "-o", default=None, metavar="FILE",
                         help="output file ('-' for stdout; default DIR/index.cdxj for one folder)")
-    parser.add_argument("--dir-root", default=None,
+    parser.add_argument("--dir-root", default=None, metavar="DIR",
                         help="write filenames relative to this folder instead of base names")
     parser.set_defaults(func=run)
 

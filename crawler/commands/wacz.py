@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "datapackage.json with sha256 hashes).")
     parser.add_argument("directory", type=Path, metavar="DIR",
                         help="crawl folder (uses DIR/warc/) or folder of WARC files")
-    parser.add_argument("--out", "-o", type=Path, default=None,
+    parser.add_argument("--out", "-o", type=Path, default=None, metavar="FILE",
                         help="WACZ file to write (default DIR/<name>.wacz)")
     parser.add_argument("--title", default=None, help="collection title for datapackage.json")
     parser.set_defaults(func=run)
