@@ -42,7 +42,6 @@ import os
 import re
 import shutil
 import sqlite3
-import sys
 import time
 import unicodedata
 import zlib
@@ -1106,7 +1105,3 @@ def _near_dedup(db: sqlite3.Connection, sources: _Sources, options: ExportOption
             db.executemany("INSERT INTO bands VALUES (?, ?)", [(k, rid) for k in keys])
     db.executemany(f"UPDATE keys SET status = '{NEAR_DUP}' WHERE rid = ?", dups)
     db.execute("DROP TABLE bands")
-
-
-def default_progress() -> Progress:
-    return Progress(sys.stderr)

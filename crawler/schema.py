@@ -25,7 +25,6 @@ SCHEMA_ID = "https://newsarchive.invalid/schema/article.schema.json"
 #: ISO 8601 with a UTC offset, or a bare day (crawler/items.py conventions)
 DATE_PATTERN = (r"^\d{4}-\d{2}-\d{2}"
                 r"(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}))?$")
-UTC_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$"
 
 _EXTRA: dict[tuple[str, str], dict[str, Any]] = {
     ("Article", "id"): {"pattern": "^[0-9a-f]{16}$"},
