@@ -231,6 +231,11 @@ def content_type_for(suffix: str, body: bytes) -> str:
     return ctype
 
 
+def render_headers(headers: list[tuple[str, str]]) -> bytes:
+    """``Name: value\r\n`` lines of a response head (latin-1, as HTTP/1.1 sends them)."""
+    return "".join(f"{k}: {v}\r\n" for k, v in headers).encode("latin-1")
+
+
 def reason(status: int) -> str:
     try:
         return HTTPStatus(status).phrase

@@ -150,7 +150,7 @@ class _Connection(asyncio.Protocol):
                 extra.append(("Last-Modified", httputil.http_date(answer.last_modified)))
             if answer.vary:
                 extra.append(("Vary", "Accept-Encoding"))
-            self._write(head, 304, _render(extra), b"")
+            self._write(head, 304, httputil.render_headers(extra), b"")
             return
         if gz:
             self._write(head, answer.status, answer.head_gzip, answer.gz_body or b"", truncate)
@@ -211,7 +211,7 @@ class _Connection(asyncio.Protocol):
     def _send(self, head: httputil.RequestHead, status: int, headers: list[tuple[str, str]],
               body: bytes, truncate: int | None = None) -> None:
         headers = [*headers, ("Content-Length", str(len(body)))]
-        self._write(head, status, _render(headers), body, truncate)
+        self._write(head, status, httputil.render_headers(headers), body, truncate)
 
     def _write(self, head: httputil.RequestHead, status: int, block: bytes, body: bytes,
                truncate: int | None = None) -> None:
@@ -232,10 +232,6 @@ class _Connection(asyncio.Protocol):
         if not keep:
             self.closing = True
             transport.close()
-
-
-def _render(headers: list[tuple[str, str]]) -> bytes:
-    return "".join(f"{k}: {v}\r\n" for k, v in headers).encode("latin-1")
 
 
 class ReplayServer:

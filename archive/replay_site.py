@@ -63,21 +63,17 @@ class Answer:
             common.append(("Vary", "Accept-Encoding"))
         ident = common + ([("ETag", self.etag)] if self.etag else [])
         ident.append(("Content-Length", str(len(self.body))))
-        self.head_identity = _render(ident)
+        self.head_identity = httputil.render_headers(ident)
         if self.gz_body is not None:
             gz = common + [("Content-Encoding", "gzip")]
             gz += [("ETag", self.gz_etag)] if self.gz_etag else []
             gz.append(("Content-Length", str(len(self.gz_body))))
-            self.head_gzip = _render(gz)
+            self.head_gzip = httputil.render_headers(gz)
         return self
 
     @property
     def size(self) -> int:
         return len(self.body) + len(self.gz_body or b"") + 512
-
-
-def _render(headers: list[tuple[str, str]]) -> bytes:
-    return "".join(f"{k}: {v}\r\n" for k, v in headers).encode("latin-1")
 
 
 def _etag(body: bytes, suffix: str = "") -> str:
