@@ -207,9 +207,10 @@ _META_CHARSET = re.compile(
 _XML_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
 
 
-def declared_charset(body: bytes, suffix: str) -> str | None:
-    """The charset an HTML (``<meta charset>``) or XML (declaration) file names for itself."""
-    head = body[:4096]
+def declared_charset(body: bytes, suffix: str, head_bytes: int = 4096) -> str | None:
+    """The charset an HTML (``<meta charset>``) or XML (declaration) file names for itself,
+    looked for in the first ``head_bytes``."""
+    head = body[:head_bytes]
     if suffix in (".html", ".htm"):
         m = _META_CHARSET.search(head)
     elif suffix in (".xml", ".xsl", ".rss"):

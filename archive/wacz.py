@@ -34,13 +34,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from archive.errors import ArchiveError
+from archive.httputil import declared_charset
 from archive.index import cdxj_lines, expand_warc_paths
 from archive.reader import iter_captures
 
 WACZ_VERSION = "1.1.1"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _TITLE_RE = re.compile(rb"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
-_CHARSET_RE = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -77,9 +77,7 @@ def html_title(body: bytes, content_type: str = "") -> str | None:
     if ct:
         charset = ct.group(1)
     else:
-        meta = _CHARSET_RE.search(body[:8192])
-        if meta:
-            charset = meta.group(1).decode("ascii")
+        charset = declared_charset(body, ".html", head_bytes=8192)
     try:
         text = m.group(1).decode(charset or "utf-8", errors="replace")
     except LookupError:

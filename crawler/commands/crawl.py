@@ -375,10 +375,9 @@ def _one_line_log_records() -> None:
 
 def write_index(out: Path) -> int | None:
     """``out/index.cdxj`` for every WARC in ``out/warc``; None when there is none."""
-    from archive.index import write_cdxj
+    from archive.index import WARC_SUFFIXES, write_cdxj
 
-    warcs = sorted(p for p in (out / "warc").glob("*") if p.name.endswith((".warc.gz",
-                                                                              ".warc")))
+    warcs = sorted(p for p in (out / "warc").glob("*") if p.name.endswith(WARC_SUFFIXES))
     if not warcs:
         return None
     return write_cdxj(warcs, out / "index.cdxj")
