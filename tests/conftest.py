@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from crawler.commands.demo import ReplayServer
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
 KONTUM = FIXTURES / "kontumtv"
@@ -22,31 +24,10 @@ BENCHMARKS = SHARED / "benchmarks"
 
 @contextlib.contextmanager
 def replay_server(site_dir: Path, *extra: str) -> Iterator[str]:
-    """Start ``newsarchive replay SITE --port 0``; yield its base URL ('http://127.0.0.1:N/')."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler", "replay", str(site_dir), "--port", "0", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
-    )
-    try:
-        line = proc.stdout.readline().strip()
-        if not line.startswith("http://"):
-            err = proc.stderr.read() if proc.poll() is not None else ""
-            raise RuntimeError(f"replay server did not start: {line!r} {err}")
-        yield line
-    finally:
-        stop_process(proc)
-        for stream in (proc.stdout, proc.stderr):
-            stream.close()
-
-
-def stop_process(proc: subprocess.Popen, timeout: float = 10) -> None:
-    """SIGTERM, then SIGKILL if the process has not ended within ``timeout`` seconds."""
-    proc.terminate()
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    """Start ``newsarchive replay SITE --port 0`` (as ``newsarchive demo`` does); yield its
+    base URL ('http://127.0.0.1:N/')."""
+    with ReplayServer(site_dir, *extra) as server:
+        yield server.base
 
 
 def run_crawl(*args: str, timeout: float = 120, progress: float = 0

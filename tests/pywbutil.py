@@ -23,7 +23,7 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from tests.conftest import stop_process
+from crawler.commands.demo import stop_process
 
 REPO = Path(__file__).resolve().parents[1]
 PYWB_VENV = Path(os.environ.get("NEWSARCHIVE_PYWB_VENV", REPO / ".venv-pywb"))

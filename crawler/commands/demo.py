@@ -78,9 +78,9 @@ def prepare_demo_out(out: Path) -> None:
 class ReplayServer:
     """``newsarchive replay DIR --port 0`` as a subprocess; ``base`` is its URL."""
 
-    def __init__(self, site: Path, timeout: float = 30.0) -> None:
+    def __init__(self, site: Path, *extra: str, timeout: float = 30.0) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "crawler", "replay", str(site), "--port", "0"],
+            [sys.executable, "-m", "crawler", "replay", str(site), "--port", "0", *extra],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line: list[str] = []
         reader = threading.Thread(target=lambda: line.append(self.proc.stdout.readline()),
@@ -89,21 +89,35 @@ class ReplayServer:
         reader.join(timeout)
         first = line[0].strip() if line else ""
         if not first.startswith("http://"):
+            err = self.proc.stderr.read() if self.proc.poll() is not None else ""
             self.stop()
-            raise NewsarchiveError(f"the replay server did not start: {first or 'no URL printed'}")
+            why = (err.strip().splitlines() or [first or "no URL printed"])[-1]
+            raise NewsarchiveError(f"the replay server did not start: {why}")
         self.base = first
 
+    def __enter__(self) -> ReplayServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
         for stream in (self.proc.stdout, self.proc.stderr):
             if stream is not None:
                 stream.close()
+
+
+def stop_process(proc: subprocess.Popen, timeout: float = 10) -> None:
+    """SIGTERM, then SIGKILL if the process has not ended within ``timeout`` seconds."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def sample_articles(path: Path, n: int = 3) -> list[str]:
