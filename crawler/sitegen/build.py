@@ -15,7 +15,7 @@ import json
 import re
 import shutil
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -231,33 +231,41 @@ def write_tree(dest: Path, files: dict[str, bytes], *, update: bool) -> None:
         shutil.rmtree(old)
 
 
-FIXTURE_SITES: dict[str, Callable[[], tuple[Site, type[KontumTheme]]]] = {}
+def fixture_sites() -> dict[str, tuple[Callable[[], Site], type[KontumTheme]]]:
+    """The committed fixture sites: name -> (model factory, theme)."""
+    from crawler.sitegen.corpus import kontum_site
+    from crawler.sitegen.corpus_tintaynguyen import tintaynguyen_site
+    from crawler.sitegen.themes import NewspaperTheme
+
+    return {"kontumtv": (kontum_site, KontumTheme),
+            "tintaynguyen": (tintaynguyen_site, NewspaperTheme)}
 
 
-def register_site(name: str) -> Callable[[Callable[[], tuple[Site, type[KontumTheme]]]],
-                                         Callable[[], tuple[Site, type[KontumTheme]]]]:
-    def deco(fn: Callable[[], tuple[Site, type[KontumTheme]]]) -> Callable[
-            [], tuple[Site, type[KontumTheme]]]:
-        FIXTURE_SITES[name] = fn
-        return fn
-    return deco
+def _check_names(names: Iterable[str], known: Collection[str]) -> None:
+    for name in names:
+        if name not in known:
+            raise NewsarchiveError(
+                f"unknown fixture site {name!r}; valid: {', '.join(sorted(known))}")
 
 
 def build_fixture(name: str) -> dict[str, bytes]:
     """All files of one committed fixture site, in memory."""
-    from crawler.sitegen import corpus, corpus_tintaynguyen  # noqa: F401  (register sites)
-    if name not in FIXTURE_SITES:
-        raise NewsarchiveError(f"unknown fixture site {name!r}; known: {', '.join(FIXTURE_SITES)}")
-    site, theme = FIXTURE_SITES[name]()
+    sites = fixture_sites()
+    _check_names([name], sites)
+    make_site, theme = sites[name]
+    site = make_site()
     built = render_site(site, theme)
     built.redirects.update(site.redirects)
     return fixture_files(site, built, theme, last_modified="2025-12-01T00:00:00Z")
 
 
 def build_all(out: Path, *, update: bool, names: list[str] | None = None) -> list[Path]:
-    from crawler.sitegen import corpus, corpus_tintaynguyen  # noqa: F401
+    """Write the named fixture sites (default: all) under ``out``; every name is checked
+    before anything is written."""
+    names = names or list(fixture_sites())
+    _check_names(names, fixture_sites())
     written = []
-    for name in names or list(FIXTURE_SITES):
+    for name in names:
         files = build_fixture(name)
         dest = out / name
         write_tree(dest, files, update=update)

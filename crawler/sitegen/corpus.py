@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 
 from crawler.sitegen import markup
-from crawler.sitegen.build import register_site
 from crawler.sitegen.model import TZ, BodyImage, Category, Comment, Page, Post, Site, User
 from crawler.sitegen.themes import KontumTheme
 
@@ -734,8 +733,3 @@ def kontum_site() -> Site:
                 if kind in ("p", "noslash"):
                     site.redirects[theme.resolve(target)] = (site.post_path(site.by_slug[ref]), 301)
     return site
-
-
-@register_site("kontumtv")
-def _kontumtv() -> tuple[Site, type[KontumTheme]]:
-    return kontum_site(), KontumTheme

@@ -11,9 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 
-from crawler.sitegen.build import register_site
 from crawler.sitegen.model import TZ, BodyImage, Category, Comment, Page, Post, Site, User
-from crawler.sitegen.themes import KontumTheme, NewspaperTheme
 
 PREFIX = "TTN –"
 
@@ -173,8 +171,3 @@ def tintaynguyen_site() -> Site:
     )
     site.finalize()
     return site
-
-
-@register_site("tintaynguyen")
-def _tintaynguyen() -> tuple[Site, type[KontumTheme]]:
-    return tintaynguyen_site(), NewspaperTheme
