@@ -16,7 +16,7 @@ responses/s for each, and the ratios against wget. The crawls run one after anot
 the server and the machine are shared the same way. Also checks that our crawl fetched
 exactly the site's expected URL list (a fast crawl of the wrong pages is no result).
 
-    .venv/bin/python bench/crawl.py [--articles 2000] [--concurrency 8] [--workers 1]
+    .venv/bin/python bench/crawl.py [--articles 2000] [--concurrency 8] [--workers 1,2]
 
 Install wget if missing: ``apt-get install -y wget`` (Debian package).
 """
@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -66,12 +67,15 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--theme", default="kontumtv")
     ap.add_argument("--concurrency", type=int, default=8)
-    ap.add_argument("--workers", type=int, default=1, help="extraction processes")
+    ap.add_argument("--workers", default="1",
+                    help="extraction processes; a comma list (e.g. 1,2) runs one crawl with "
+                         "articles per value")
     ap.add_argument("--skip-extract", action="store_true",
                     help="do not run the third (with extraction) crawl")
     ap.add_argument("--keep", metavar="DIR", help="work in DIR and keep it")
     args = ap.parse_args()
 
+    workers = [w.strip() for w in args.workers.split(",") if w.strip()]
     wget = shutil.which("wget")
     if not wget:
         raise SystemExit("wget not found: apt-get install -y wget")
@@ -100,16 +104,18 @@ def main() -> int:
         rows.append(("wget --recursive --warc-file", sum(wget_urls.values()), seconds))
 
         # 2. and 3. newsarchive crawl
-        runs = [("newsarchive crawl (WARC only)", ["-s", "ITEM_PIPELINES={}"])]
+        runs = [("newsarchive crawl (WARC only)", "1", ["-s", "ITEM_PIPELINES={}"])]
         if not args.skip_extract:
-            runs.append(("newsarchive crawl (WARC + articles)", []))
-        for label, extra in runs:
-            out = work / label.split("(")[1].rstrip(")").replace(" ", "").replace("+", "-")
+            runs += [(f"newsarchive crawl (WARC + articles, {w} worker{'s' * (w != '1')})",
+                      w, []) for w in workers]
+        for number, (label, workers_arg, extra) in enumerate(runs):
+            out = work / f"crawl{number}"
             shutil.rmtree(out, ignore_errors=True)
             seconds, proc = run_timed(
                 [sys.executable, "-m", "crawler", "crawl", base, "--out", str(out),
-                 "--delay", "0", "--concurrency", str(args.concurrency), "--workers",
-                 str(args.workers), "--progress", "0", *extra], REPO)
+                 "--delay", "0", "--concurrency", str(args.concurrency), "--progress", "0",
+                 *(["--workers", workers_arg] if workers_arg.isdigit() else
+                   ["-s", f"EXTRACT_WORKERS={workers_arg}"]), *extra], REPO)
             if proc.returncode != 0:
                 raise SystemExit(f"{label} failed: {proc.stderr[-2000:]}")
             fetched = count_responses(sorted((out / "warc").glob("*.warc.gz")))
@@ -127,11 +133,11 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
 
     print(f"site: {args.articles} articles ({args.theme}), {len(expected)} expected URLs; "
-          f"concurrency {args.concurrency}, extraction workers {args.workers}")
+          f"concurrency {args.concurrency}, {os.cpu_count()} CPUs")
     wget_rate = rows[0][1] / rows[0][2]
     for label, n, seconds in rows:
         rate = n / seconds
-        print(f"  {label:62s} {n:6d} responses {seconds:7.1f} s {rate:7.1f}/s"
+        print(f"  {label:72s} {n:6d} responses {seconds:7.1f} s {rate:7.1f}/s"
               f"  x{rate / wget_rate:.2f} wget")
     return 0
 
