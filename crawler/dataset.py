@@ -152,10 +152,8 @@ def warc_paths(d: Path) -> list[Path]:
 
 
 def _default_rebuild() -> RebuildFn:
-    try:
-        from crawler.articles import rebuild_from_warcs
-    except ImportError as exc:
-        raise NewsarchiveError(f"--reextract is not available: {exc}") from None
+    from crawler.articles import rebuild_from_warcs  # imports the extractor: only when used
+
     return rebuild_from_warcs
 
 
