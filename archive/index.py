@@ -159,7 +159,7 @@ def expand_warc_paths(inputs: Iterable[str | os.PathLike[str]]) -> list[Path]:
         elif path.is_file():
             out.append(path)
         else:
-            raise ArchiveError(f"{path}: no such file or directory")
+            raise ArchiveError(f"{path}: no such file or folder")
     return out
 
 

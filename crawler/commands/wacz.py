@@ -50,7 +50,8 @@ def _titles(directory: Path) -> dict[str, str]:
 def run(args: argparse.Namespace) -> int:
     directory: Path = args.directory
     if not directory.is_dir():
-        raise ArchiveError(f"{directory}: not a folder")
+        raise ArchiveError(f"{directory}: " + ("not a folder" if directory.exists()
+                                                else "no such folder"))
     source = directory / "warc" if (directory / "warc").is_dir() else directory
     out = args.out or directory / f"{directory.resolve().name}.wacz"
     path = write_wacz([source], out, titles=_titles(directory), title=args.title)
