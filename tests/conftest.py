@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.commands.demo import ReplayServer
+from crawler.commands.demo import ReplayProcess
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
@@ -26,7 +26,7 @@ BENCHMARKS = SHARED / "benchmarks"
 def replay_server(site_dir: Path, *extra: str) -> Iterator[str]:
     """Start ``newsarchive replay SITE --port 0`` (as ``newsarchive demo`` does); yield its
     base URL ('http://127.0.0.1:N/')."""
-    with ReplayServer(site_dir, *extra) as server:
+    with ReplayProcess(site_dir, *extra) as server:
         yield server.base
 
 

@@ -75,7 +75,7 @@ def prepare_demo_out(out: Path) -> None:
         raise NewsarchiveError(f"cannot write to {out}: {exc.strerror or exc}") from None
 
 
-class ReplayServer:
+class ReplayProcess:
     """``newsarchive replay DIR --port 0`` as a subprocess; ``base`` is its URL."""
 
     def __init__(self, site: Path, *extra: str, timeout: float = 30.0) -> None:
@@ -95,7 +95,7 @@ class ReplayServer:
             raise NewsarchiveError(f"the replay server did not start: {why}")
         self.base = first
 
-    def __enter__(self) -> ReplayServer:
+    def __enter__(self) -> ReplayProcess:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -144,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
     fixture = find_fixture(args.fixture)
     out = Path(args.out)
     prepare_demo_out(out)
-    server = ReplayServer(fixture)
+    server = ReplayProcess(fixture)
     try:
         print(f"Replay server: {server.base} (serving {fixture})", flush=True)
         # Our own server on 127.0.0.1: no politeness delay needed.
