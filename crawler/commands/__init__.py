@@ -16,3 +16,15 @@ COMMAND_MODULES = (
     "export",     # dataset export
     "schema",     # JSON Schema of the Article record
 )
+
+
+def at_least(option: str, value: float | None, minimum: float) -> None:
+    """Raise the one-line error (exit 2) unless ``value`` is None or at least ``minimum``.
+
+    Checked in ``run`` rather than with an argparse ``type=``: argparse's own errors print
+    the usage too, and every other bad input of a command is one line.
+    """
+    if value is not None and value < minimum:
+        from crawler.errors import NewsarchiveError
+
+        raise NewsarchiveError(f"{option} must be at least {minimum}, got {value}")

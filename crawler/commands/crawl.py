@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from crawler.commands import at_least
 from crawler.errors import NewsarchiveError
 
 # --- progress -------------------------------------------------------------------------
@@ -276,25 +277,17 @@ def build_settings(args: argparse.Namespace, out: Path) -> dict[str, Any]:
         "NEWSARCHIVE_PROGRESS_INTERVAL": max(float(args.progress or 0), 0.0),
     }
     if getattr(args, "max_pages", 0):
-        if args.max_pages < 0:
-            raise NewsarchiveError("--max-pages must be positive")
         s["NEWSARCHIVE_MAX_PAGES"] = args.max_pages
     if args.concurrency is not None:
-        if args.concurrency < 1:
-            raise NewsarchiveError("--concurrency must be at least 1")
         s["CONCURRENT_REQUESTS_PER_DOMAIN"] = args.concurrency
         s["CONCURRENT_REQUESTS"] = max(args.concurrency, 4)
         s["AUTOTHROTTLE_TARGET_CONCURRENCY"] = float(args.concurrency)
     if args.delay is not None:
-        if args.delay < 0:
-            raise NewsarchiveError("--delay must not be negative")
         s["DOWNLOAD_DELAY"] = args.delay
         s["AUTOTHROTTLE_START_DELAY"] = args.delay
         if args.delay == 0:
             s["AUTOTHROTTLE_ENABLED"] = False
     if args.workers is not None:
-        if args.workers < 1:
-            raise NewsarchiveError("--workers must be at least 1")
         s["EXTRACT_WORKERS"] = args.workers
     if args.contact:
         s["NEWSARCHIVE_CONTACT_URL"] = args.contact
@@ -320,6 +313,10 @@ def run_crawl(args: argparse.Namespace, *, out_stream: Any = None) -> int:
         check_base_url(url)               # bad URL: one line, exit 2 (spider gets it as given)
     resolve_site(url, args.site)          # unknown profile / bad URL: one line, exit 2
     parse_since(args.since)               # bad date: one line, exit 2
+    at_least("--max-pages", args.max_pages, 0)  # bad numbers: before the folder is made
+    at_least("--concurrency", args.concurrency, 1)
+    at_least("--delay", args.delay, 0)
+    at_least("--workers", args.workers, 1)
     out = prepare_out(args.out)
     overrides = build_settings(args, out)
 

@@ -26,6 +26,7 @@ from crawler.articles import (
     find_warc_files,
     iter_posts_from_warcs,
 )
+from crawler.commands import at_least
 from crawler.errors import NewsarchiveError
 from crawler.items import Article, PostItem
 
@@ -65,8 +66,7 @@ def _results(posts: Iterator[PostItem], workers: int
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.workers < 1:
-        raise NewsarchiveError(f"--workers must be at least 1, got {args.workers}")
+    at_least("--workers", args.workers, 1)
     files = find_warc_files(args.paths)  # bad paths: one line, before anything is written
     out: Path = args.out
     if out.is_dir():

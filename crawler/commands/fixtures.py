@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from crawler.commands import at_least
 from crawler.errors import NewsarchiveError
 
 
@@ -59,8 +60,7 @@ def run_build(args: argparse.Namespace) -> int:
 def run_generate(args: argparse.Namespace) -> int:
     from crawler.sitegen.generate import THEMES, generate_site
 
-    if args.articles < 1:
-        raise NewsarchiveError("--articles must be at least 1")
+    at_least("--articles", args.articles, 1)
     if args.theme not in THEMES:
         raise NewsarchiveError(f"unknown theme {args.theme!r}; valid: {', '.join(THEMES)}")
     start = time.monotonic()
