@@ -22,16 +22,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import brotli
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from archive.errors import ArchiveError
 from archive.httputil import header_value
-
-try:  # brotli is optional: "br" bodies decode only when it is installed
-    import brotli
-except ImportError:  # pragma: no cover - depends on the environment
-    brotli = None
 
 
 @dataclass(frozen=True)
@@ -83,8 +79,8 @@ class Capture:
     def decoded_body(self) -> bytes:
         """The body with its Content-Encoding (gzip, x-gzip, deflate, br) removed.
 
-        Encodings are undone last-applied first. An unknown encoding, or br without the
-        brotli module, raises ArchiveError naming the record.
+        Encodings are undone last-applied first. An unknown encoding or a damaged body
+        raises ArchiveError naming the record.
         """
         encodings = [
             e.strip().lower()
@@ -96,18 +92,11 @@ class Capture:
         for enc in reversed(encodings):
             try:
                 data = _decode(data, enc)
-            except (zlib.error, OSError, ValueError) as exc:
+            except (zlib.error, OSError, ValueError, brotli.error) as exc:
                 raise ArchiveError(
                     f"{self.filename}:{self.offset}: cannot decode {enc} body of {self.url}: "
                     f"{exc}") from exc
-            except _BrotliError as exc:
-                raise ArchiveError(
-                    f"{self.filename}:{self.offset}: cannot decode br body of {self.url}: "
-                    f"{exc}") from exc
         return data
-
-
-_BrotliError: type[Exception] = getattr(brotli, "error", ValueError) if brotli else ValueError
 
 
 def _decode(data: bytes, encoding: str) -> bytes:
@@ -127,8 +116,6 @@ def _decode(data: bytes, encoding: str) -> bytes:
         except zlib.error:
             return zlib.decompress(data, -zlib.MAX_WBITS)
     if encoding == "br":
-        if brotli is None:
-            raise ValueError("br encoding needs the brotli module")
         return brotli.decompress(data)
     raise ValueError(f"unknown Content-Encoding {encoding!r}")
 
