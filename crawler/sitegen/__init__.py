@@ -10,8 +10,8 @@ Modules:
 - ``themes`` (``theme_kontumtv``, ``theme_newspaper``): page rendering;
 - ``render``: a whole small site to files + link graph; ``assets``: tiny real images, CSS;
 - ``policy``: the crawl policy of docs/ARCHITECTURE.md applied to the recorded link graph;
-- ``output``: deterministic file writing (site/, routes.json, gold/);
-- ``build``: ``newsarchive fixtures build`` (the committed fixture sites);
+- ``build``: ``newsarchive fixtures build`` (the committed fixture sites, the table
+  ``fixture_sites()``, gold records, deterministic all-or-nothing file writing);
 - ``generate``: ``newsarchive fixtures generate`` (large synthetic sites, streaming).
 
 Nothing here reads settings; nothing here touches the network.
