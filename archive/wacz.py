@@ -35,7 +35,7 @@ from pathlib import Path
 
 from archive.errors import ArchiveError
 from archive.httputil import declared_charset
-from archive.index import cdxj_lines, expand_warc_paths
+from archive.index import WARC_SUFFIXES, cdxj_lines, expand_warc_paths
 from archive.reader import iter_captures
 
 WACZ_VERSION = "1.1.1"
@@ -119,7 +119,7 @@ def write_wacz(warcs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[s
 
     Written to ``out.tmp`` then renamed, so a failed run leaves no half file behind.
     """
-    files = [p for p in expand_warc_paths(warcs) if p.name.endswith((".warc.gz", ".warc"))]
+    files = [p for p in expand_warc_paths(warcs) if p.name.endswith(WARC_SUFFIXES)]
     if not files:
         raise ArchiveError("no WARC files to package")
     names = [p.name for p in files]
