@@ -100,6 +100,32 @@ def test_truncated_gz_copies_raise_archive_error(tmp_path, cut):
     assert "\n" not in message and message.startswith(f"{broken}:")
 
 
+def test_every_cut_of_a_gz_warc_is_an_archive_error_or_a_record_boundary(tmp_path):
+    """warcio raised AttributeError/EOFError for some cut points; every cut must now be
+    one line of ArchiveError, unless it falls exactly between two records (then the
+    shorter file is a valid WARC holding the records before the cut)."""
+    path = write(tmp_path / "w", [exchange(HTML.encode()), exchange(b"x" * 300),
+                                  exchange(b"", url="http://kontumtv.vn/b/", status=404)])
+    data = path.read_bytes()
+    boundaries = {r.offset for r in iter_records(path)}
+    captures = list(iter_captures(path))
+    broken = tmp_path / "broken.warc.gz"
+    # every 3rd byte and both sides of each record boundary (every byte: 3x slower)
+    near = {b + d for b in boundaries for d in (-1, 0, 1)}
+    cuts = sorted(c for c in {*range(1, len(data), 3), *near} if 0 < c < len(data))
+    for cut in cuts:
+        broken.write_bytes(data[:cut])
+        try:
+            got = list(iter_captures(broken))
+        except ArchiveError as exc:
+            assert "\n" not in str(exc) and str(exc).startswith(f"{broken}:"), (cut, exc)
+            assert cut not in boundaries, f"cut {cut} at a record boundary raised {exc}"
+        else:
+            assert cut in boundaries, f"cut {cut} read {len(got)} captures without an error"
+            assert [(c.url, c.offset, c.body) for c in got] == [
+                (c.url, c.offset, c.body) for c in captures if c.offset < cut]
+
+
 @pytest.mark.parametrize("cut", [5, 100, 500, -40])
 def test_truncated_plain_copies_raise_archive_error(tmp_path, cut):
     path = write(tmp_path / "w", [exchange(HTML.encode() * 20)])
