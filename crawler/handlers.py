@@ -26,7 +26,6 @@ Stats: ``replay/hit``, ``replay/miss``, ``replay/index/urls``.
 
 from __future__ import annotations
 
-import dataclasses
 import ipaddress
 import logging
 import os
@@ -187,10 +186,6 @@ class WarcReplayDownloadHandler:
         if entry is None:
             return self._miss(request)
         capture = read_capture(entry.path, entry.offset)
-        if capture.offset != entry.offset:
-            # archive.reader.read_capture reported a shifted offset (seen with the first
-            # version of the reader); the index offset is the record's true position
-            capture = dataclasses.replace(capture, offset=entry.offset)
         headers = Headers()
         for name, value in capture.headers:
             headers.appendlist(name, value)
