@@ -405,6 +405,11 @@ def _text_len(el: lxml.html.HtmlElement) -> int:
     return len("".join(el.itertext()).strip())
 
 
+def _has_text(el: lxml.html.HtmlElement) -> bool:
+    """``_text_len(el) > 0``, stopping at the first piece of visible text."""
+    return any(not piece.isspace() for piece in el.itertext() if piece)
+
+
 def _text_longer(el: lxml.html.HtmlElement, limit: int) -> bool:
     """``_text_len(el) > limit`` without joining the whole text of a large element: the
     stripped text of a prefix is a part of the stripped whole."""
@@ -906,7 +911,7 @@ def _container_candidates(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlEle
                 groups[index].append(el)
                 break
     for found in groups:
-        found = [el for el in found if _in_page_content(el) and _text_len(el)]
+        found = [el for el in found if _in_page_content(el) and _has_text(el)]
         if found:
             return found
     return []

@@ -62,3 +62,11 @@ def test_extract_workers_setting() -> None:
     for bad in (0, "0", "-1", "many", None):
         with pytest.raises(NewsarchiveError, match="EXTRACT_WORKERS"):
             resolve_workers(bad)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=" \t\n\u00a0\u2003a", max_size=5), min_size=0, max_size=5))
+def test_has_text_is_text_len_positive(pieces: list[str]) -> None:
+    html = "<div>" + "".join(f"<b>{p}</b>{p}" for p in pieces) + "</div>"
+    el = lxml.html.fragment_fromstring(html)
+    assert extract._has_text(el) == (extract._text_len(el) > 0)
