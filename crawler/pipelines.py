@@ -17,7 +17,7 @@ A failure to write the output file is fatal (the error propagates).
 
 Settings read: ``NEWSARCHIVE_ARTICLES`` (output file; default ``ARCHIVE_DIR/articles.jsonl``;
 neither set: NotConfigured), ``ARCHIVE_DIR``, ``EXTRACT_WORKERS`` (a number, or ``auto``:
-one per CPU, at most ``AUTO_WORKERS_MAX``), ``EXTRACT_MP_CONTEXT``
+CPUs minus one, at least 1, at most ``AUTO_WORKERS_MAX``), ``EXTRACT_MP_CONTEXT``
 (``forkserver``, ``spawn`` or ``fork``).
 
 Stats: ``articles/written``, ``articles/duplicate``, ``articles/empty``,
@@ -49,10 +49,12 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MP_CONTEXTS = ("forkserver", "spawn", "fork")
-# "auto": one extraction process per CPU, at most this many. Measured with
-# bench/crawl.py on 2 CPUs: 2 workers beat 1 by ~10% (the reactor process is not busy all
-# the time, a second worker uses the gaps). The reactor is one thread and feeds about one
-# CPU's worth of extraction, so more processes than a few would only idle and hold memory.
+# "auto": one extraction process per CPU left beside the reactor's (at least one, at most
+# AUTO_WORKERS_MAX). Measured with bench/crawl.py --workers 1,2 on 2 CPUs, machine
+# otherwise idle: 1 worker 11.0-11.3 s, 2 workers 13.6-13.9 s (the second worker takes CPU
+# from the reactor, which is busy all the time). The reactor is one thread and feeds about
+# one CPU's worth of extraction, so more processes than a few would only idle and hold
+# memory.
 AUTO_WORKERS_MAX = 4
 
 
@@ -63,7 +65,7 @@ def resolve_workers(value: object) -> int:
             cpus = len(os.sched_getaffinity(0))
         except AttributeError:  # not on Linux
             cpus = os.cpu_count() or 1
-        return max(1, min(cpus, AUTO_WORKERS_MAX))
+        return max(1, min(cpus - 1, AUTO_WORKERS_MAX))
     try:
         workers = int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError):

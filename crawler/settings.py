@@ -72,8 +72,8 @@ SPIDER_MIDDLEWARES = {
 }
 
 # --- Article extraction (crawler.pipelines.ArticlePipeline) --------------------------
-EXTRACT_WORKERS = "auto"         # processes extracting off the reactor thread; auto: one
-                                 # per CPU, at most 4 (crawler.pipelines)
+EXTRACT_WORKERS = "auto"         # processes extracting off the reactor thread; auto: CPUs
+                                 # minus one, 1 to 4 (crawler.pipelines)
 EXTRACT_MP_CONTEXT = "forkserver"  # how workers start: forkserver, spawn or fork
 NEWSARCHIVE_ARTICLES = None      # articles.jsonl path; default ARCHIVE_DIR/articles.jsonl
 

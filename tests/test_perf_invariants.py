@@ -70,3 +70,11 @@ def test_has_text_is_text_len_positive(pieces: list[str]) -> None:
     html = "<div>" + "".join(f"<b>{p}</b>{p}" for p in pieces) + "</div>"
     el = lxml.html.fragment_fromstring(html)
     assert extract._has_text(el) == (extract._text_len(el) > 0)
+
+
+def test_auto_workers_leave_a_cpu_to_the_reactor(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    for cpus, expected in ((1, 1), (2, 1), (3, 2), (16, AUTO_WORKERS_MAX)):
+        monkeypatch.setattr(os, "sched_getaffinity", lambda _pid, n=cpus: set(range(n)),
+                            raising=False)
+        assert resolve_workers("auto") == expected
