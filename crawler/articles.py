@@ -241,6 +241,21 @@ def _page_capture(capture: Any) -> PageCapture:
                        provenance=provenance_from_location(capture))
 
 
+@dataclasses.dataclass(frozen=True)
+class _Location:
+    """Where the latest 200 HTML capture of a URL sits (no body kept)."""
+
+    path: Path
+    offset: int
+    content_type: str
+
+
+def _read_location(location: _Location) -> Any:
+    from archive.reader import read_capture
+
+    return read_capture(location.path, location.offset)
+
+
 def iter_posts_from_warcs(paths: Iterable[str | os.PathLike[str]],
                           stats: dict[str, int] | None = None) -> Iterator[PostItem]:
     """Posts (with all their pages) found in WARC files or crawl folders, no network.
@@ -250,28 +265,35 @@ def iter_posts_from_warcs(paths: Iterable[str | os.PathLike[str]],
     name (through archived redirects). One post per canonical URL (``crawler.pages``), as
     the spider does; a post whose URL is its canonical URL is preferred to other copies.
     ``stats`` (optional) counts ``duplicate`` posts left out.
+
+    Memory does not grow with page bodies: the first pass keeps only where each latest
+    capture sits (and redirect targets), the second reads each candidate once with
+    ``archive.reader.read_capture`` and keeps a small tuple per post, and the pages of a
+    post are read again when it is yielded.
     """
     from archive.reader import iter_captures
     from crawler import pages as pg
 
     files = find_warc_files(paths)
-    latest: dict[str, Any] = {}     # url -> latest 200 HTML capture
-    redirects: dict[str, str] = {}  # url -> Location of its latest 3xx capture
+    latest: dict[str, _Location] = {}  # url -> where its latest 200 HTML capture is
+    redirects: dict[str, str] = {}     # url -> Location of its latest 3xx capture
     when: dict[str, datetime] = {}
-    for capture in iter_captures(files):
-        previous = when.get(capture.url)
-        if previous is not None and capture.fetched_at < previous:
-            continue
-        if capture.status in (301, 302, 303, 307, 308) and capture.header("Location"):
-            when[capture.url] = capture.fetched_at
-            redirects[capture.url] = capture.header("Location") or ""
-            latest.pop(capture.url, None)
-        elif capture.status == 200 and pg.media_type(capture.content_type) in _HTML_TYPES:
-            when[capture.url] = capture.fetched_at
-            latest[capture.url] = capture
-            redirects.pop(capture.url, None)
+    for path in files:
+        for capture in iter_captures(path):
+            previous = when.get(capture.url)
+            if previous is not None and capture.fetched_at < previous:
+                continue
+            if capture.status in (301, 302, 303, 307, 308) and capture.header("Location"):
+                when[capture.url] = capture.fetched_at
+                redirects[capture.url] = capture.header("Location") or ""
+                latest.pop(capture.url, None)
+            elif capture.status == 200 and pg.media_type(capture.content_type) in _HTML_TYPES:
+                when[capture.url] = capture.fetched_at
+                latest[capture.url] = _Location(path, capture.offset, capture.content_type)
+                redirects.pop(capture.url, None)
+    del when
 
-    def resolve(url: str) -> Any:
+    def resolve(url: str) -> _Location | None:
         from urllib.parse import urljoin
 
         seen = set()
@@ -281,37 +303,46 @@ def iter_posts_from_warcs(paths: Iterable[str | os.PathLike[str]],
             url = urljoin(url, redirects[url])
         return latest.get(url)
 
-    posts: list[tuple[int, int, str, str]] = []  # (not canonical, order, url, html)
-    for order, (url, capture) in enumerate(latest.items()):
+    def html_of(url: str, capture: Any) -> tuple[bytes, str] | None:
         try:
             body = capture.decoded_body()
         except Exception as exc:  # one undecodable page must not stop a rebuild
             logger.warning("Skipping %(url)s: %(exc)s", {"url": url, "exc": exc})
+            return None
+        return body, pg.decode_html(body, capture.content_type)
+
+    posts: list[tuple[int, int, str, str]] = []  # (not canonical, order, url, canonical)
+    for order, (url, location) in enumerate(latest.items()):
+        decoded = html_of(url, _read_location(location))
+        if decoded is None:
             continue
-        html = pg.decode_html(body, capture.content_type)
+        body, html = decoded
         info = pg.head_info(html)
-        if pg.page_kind(url, capture.content_type, body, info) != pg.PageKind.POST:
+        if pg.page_kind(url, location.content_type, body, info) != pg.PageKind.POST:
             continue
         if pg.post_page_number(url, info.body_classes) > 1:
             continue  # a continuation page: joined to its first page
-        not_canonical = int(pg.canonical_url(url, info) != pg.normalize_url(url))
-        posts.append((not_canonical, order, url, html))
+        canonical = pg.canonical_url(url, info)
+        posts.append((int(canonical != pg.normalize_url(url)), order, url, canonical))
     posts.sort(key=lambda p: (p[0], p[1]))
     yielded: set[str] = set()
-    for _, _, url, html in posts:
-        canonical = pg.canonical_url(url, html)
+    for _, _, url, canonical in posts:
         if canonical in yielded:  # as the spider does: one post per canonical URL
             if stats is not None:
                 stats["duplicate"] = stats.get("duplicate", 0) + 1
             continue
         yielded.add(canonical)
-        pages = [_page_capture(latest[url])]
+        first = _read_location(latest[url])
+        pages = [_page_capture(first)]
+        html = pg.decode_html(pages[0].body, first.content_type)
+        del first
         for page_url in pg.post_page_urls(url, html):
-            capture = resolve(page_url)
-            if capture is None:
+            location = resolve(page_url)
+            if location is None:
                 logger.info("Page %(page)s of %(url)s is not in the archive",
                             {"page": page_url, "url": url})
                 continue
+            capture = _read_location(location)
             if capture.url != url and all(p.url != capture.url for p in pages):
                 pages.append(_page_capture(capture))
         yield PostItem(url=url, pages=tuple(pages))
