@@ -45,13 +45,13 @@ import lxml.html
 import trafilatura
 
 from crawler.dates import date_from_url, parse_date, parse_iso, to_datetime
+from crawler.encoding import decode_html
 from crawler.items import Article, Image
 from crawler.textnorm import (
     clean_author,
     clean_line,
     clean_text,
     is_vietnamese,
-    nfc,
     split_byline,
     split_source_prefix,
     strip_site_suffix,
@@ -134,97 +134,7 @@ class ExtractResult:
 
 # --- decoding ---------------------------------------------------------------------------
 
-_CHARSET_RE = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
-_META_RE = re.compile(rb"<meta\b[^>]*>", re.I)
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-         (codecs.BOM_UTF16_BE, "utf-16-be"))
-# WHATWG encoding labels that differ from Python's codec of the same name
-_LABELS = {
-    "latin1": "cp1252", "latin-1": "cp1252", "iso-8859-1": "cp1252", "iso8859-1": "cp1252",
-    "l1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252", "windows-1252": "cp1252",
-    "x-cp1258": "cp1258", "windows-1258": "cp1258", "iso-8859-9": "cp1254",
-    "tis-620": "cp874", "x-sjis": "shift_jis", "gb2312": "gb18030", "gbk": "gb18030",
-    "utf8": "utf-8", "unicode-1-1-utf-8": "utf-8",
-}
-
-
-def _codec(label: str | None) -> str | None:
-    if not label:
-        return None
-    label = label.strip().strip("\"'").lower()
-    label = _LABELS.get(label, label)
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return None
-
-
-def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
-    if not headers:
-        return None
-    for key, value in headers.items():
-        key = key.decode("latin-1") if isinstance(key, bytes) else key
-        if key.lower() == name:
-            if isinstance(value, (list, tuple)):
-                value = value[0] if value else ""
-            return value.decode("latin-1") if isinstance(value, bytes) else str(value)
-    return None
-
-
-def _meta_charset(body: bytes) -> str | None:
-    head = body[:8192]
-    for tag in _META_RE.findall(head):
-        match = _CHARSET_RE.search(tag)
-        if match:
-            return match.group(1).decode("ascii", "replace")
-    return None
-
-
-def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[str, str]:
-    """(NFC text, codec used): BOM, valid UTF-8, HTTP charset, meta charset, detection."""
-    for bom, name in _BOMS:
-        if body.startswith(bom):
-            return nfc(body[len(bom):].decode(name, "replace")), name
-    if not body.isascii():
-        # Valid UTF-8 with non-ASCII bytes is UTF-8 whatever the page declares: legacy
-        # single-byte text (windows-1258 included) practically never forms valid UTF-8
-        # multi-byte sequences, while pages mislabelled "charset=windows-125x" are
-        # common (the trafilatura-eval corpus has several).
-        try:
-            return nfc(body.decode("utf-8")), "utf-8"
-        except UnicodeDecodeError:
-            pass
-    declared = []
-    content_type = _header(headers, "content-type")
-    if content_type:
-        match = _CHARSET_RE.search(content_type.encode("latin-1", "replace"))
-        if match:
-            declared.append(_codec(match.group(1).decode("ascii", "replace")))
-    declared.append(_codec(_meta_charset(body)))
-    for name in declared:
-        if not name:
-            continue
-        try:
-            return nfc(body.decode(name)), name
-        except UnicodeDecodeError:
-            if name == "utf-8":
-                # declared UTF-8 with a few broken bytes: keep UTF-8, replace the bytes
-                return nfc(body.decode(name, "replace")), name
-            # a wrong declaration: let detection decide (a UTF-8 page served as
-            # ISO-8859-1 decodes without error, so only impossible bytes get here)
-            continue
-    try:
-        return nfc(body.decode("utf-8")), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    # charset-normalizer: the detector trafilatura itself relies on
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(body[:200_000]).best()
-    name = _codec(best.encoding) if best is not None else None
-    name = name or next((n for n in declared if n), None) or "cp1252"
-    return nfc(body.decode(name, "replace")), name
-
+# decode_html (crawler.encoding): the same rule as page classification in crawler.pages
 
 _DOCTYPE_RE = re.compile(r"^\s*<!DOCTYPE[^>]*>", re.I)
 _INVALID_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")

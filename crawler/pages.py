@@ -39,8 +39,9 @@ from html import unescape
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from w3lib.encoding import html_to_unicode
 from w3lib.url import safe_url_string
+
+from crawler.encoding import decode_html as _decode_html
 
 __all__ = [
     "HeadInfo", "LinkKind", "PageKind", "canonical_url", "classify_link", "decode_html",
@@ -86,11 +87,10 @@ def media_type(content_type: str | bytes | None) -> str:
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """HTML bytes -> text: charset from the header, then BOM / <meta>, then UTF-8
-    (w3lib's rules, the ones Scrapy's TextResponse uses; windows-1258 included)."""
-    header = f"Content-Type: {content_type}" if content_type else None
-    _, text = html_to_unicode(header, body)
-    return text
+    """HTML bytes -> NFC text by the one rule extraction uses too
+    (:func:`crawler.encoding.decode_html`: BOM, valid UTF-8, then the HTTP charset,
+    ``<meta>``, detection; windows-1258 included)."""
+    return _decode_html(body, content_type)[0]
 
 
 # --- Head information ----------------------------------------------------------------------

@@ -130,6 +130,23 @@ def test_windows_1258_page_decodes() -> None:
     assert unicodedata.normalize("NFC", decoded).count("Thời sự") == 1
 
 
+def test_classification_decodes_as_extraction_does() -> None:
+    """One rule (crawler.encoding): valid UTF-8 served as windows-1258 is UTF-8 for the
+    classifier too, so the canonical URL read from the head is the one extraction sees."""
+    from crawler.extract import decode_html as extract_decode
+
+    canonical = "http://kontumtv.test/thời-sự/bài-một/"
+    body = html("single postid-3", body="<p>Thời sự Kon Tum</p>").replace(
+        b"<head>", f'<head><link rel="canonical" href="{canonical}">'.encode(), 1)
+    body = unicodedata.normalize("NFD", body.decode()).encode("utf-8")
+    ctype = "text/html; charset=windows-1258"
+    decoded = pages.decode_html(body, ctype)
+    assert decoded == extract_decode(body, {"Content-Type": ctype})[0]
+    assert "Thời sự Kon Tum" in decoded  # NFC, not mojibake
+    assert pages.head_info(decoded).canonical == canonical
+    assert pages.page_kind("http://kontumtv.test/x/", ctype, body) is PageKind.POST
+
+
 # --- canonical URLs -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("url, expected", [

@@ -331,7 +331,7 @@ class WordPressSpider(scrapy.Spider):
         ctype = content_type.decode("latin-1") if content_type else None
         info: HeadInfo | None = None
         if isinstance(response, TextResponse) and "html" in pages.media_type(ctype):
-            info = pages.head_info(response.text)
+            info = pages.head_info(pages.decode_html(response.body, ctype))
         kind = pages.page_kind(response.url, ctype, response.body, info)
         self.crawler.stats.inc_value(f"newsarchive/pages/{kind}")
         self._note_api(response, info)
