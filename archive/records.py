@@ -40,6 +40,7 @@ from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from archive.errors import ArchiveError
+from archive.httputil import header_value
 
 WARC_VERSION = "WARC/1.0"
 CRLF = "\r\n"
@@ -88,11 +89,7 @@ class WarcRecord:
     block: bytes
 
     def get(self, name: str) -> str | None:
-        lname = name.lower()
-        for key, value in self.headers:
-            if key.lower() == lname:
-                return value
-        return None
+        return header_value(self.headers, name)
 
     @property
     def record_id(self) -> str:
@@ -420,12 +417,3 @@ def build_warcinfo(fields: Mapping[str, object], *, record_id: str, date: dateti
     if filename:
         headers.append(("WARC-Filename", filename))
     return _finish(headers, format_warc_fields(fields), "application/warc-fields", None)
-
-
-def build_resource(url: str, data: bytes, content_type: str, *, record_id: str,
-                   date: datetime, warcinfo_id: str | None = None) -> WarcRecord:
-    """``resource`` record (a file not fetched over HTTP, e.g. a crawl log)."""
-    headers = _common("resource", record_id, date, url)
-    if warcinfo_id:
-        headers.append(("WARC-Warcinfo-ID", check_record_id(warcinfo_id)))
-    return _finish(headers, data, content_type, data)
