@@ -37,11 +37,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import unescape
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
 
 from crawler.encoding import decode_html as _decode_html
+from crawler.sites import netloc_of
 
 __all__ = [
     "HeadInfo", "LinkKind", "PageKind", "canonical_url", "classify_link", "decode_html",
@@ -286,7 +287,6 @@ def html_kind(path: str, info: HeadInfo) -> PageKind:
 
 # --- URL normalisation ------------------------------------------------------------------
 
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 _TRACKING = re.compile(r"^(?:utm_[a-z_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|"
                        r"igshid|zarsrc|zx)$", re.IGNORECASE)
 _ARTICLE_NOISE = re.compile(r"^(?:replytocom|amp|noamp|share|nb|unapproved|cpage|"
@@ -296,20 +296,12 @@ _VARIANT = re.compile(r"^(.+?/)(?:comment-page-\d+|embed|amp)/?$")
 _VARIANT_QUERY = re.compile(r"(?:^|&)(?:cpage=\d+|embed=true|amp(?:=1)?)(?:&|$)")
 
 
-def _clean_netloc(scheme: str, parts: Any) -> str:
-    host = (parts.hostname or "").rstrip(".")
-    if ":" in host:
-        host = f"[{host}]"
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
+def _clean_netloc(parts: SplitResult) -> str:
+    """``user:password@`` (kept as given) + :func:`crawler.sites.netloc_of`."""
     userinfo = ""
     if parts.username is not None:
         userinfo = parts.username + (f":{parts.password}" if parts.password else "") + "@"
-    if port is None or _DEFAULT_PORTS.get(scheme) == port:
-        return userinfo + host
-    return f"{userinfo}{host}:{port}"
+    return userinfo + netloc_of(parts)
 
 
 def _filter_query(query: str, drop: re.Pattern[str], drop2: re.Pattern[str] | None) -> str:
@@ -353,7 +345,7 @@ def request_url(url: str) -> str:
     url = safe_url_string(url.strip())
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
-    netloc = _clean_netloc(scheme, parts)
+    netloc = _clean_netloc(parts)
     query = _filter_query(parts.query, _TRACKING, None)
     return urlunsplit((scheme, netloc, remove_dot_segments(parts.path or "/"), query, ""))
 
@@ -370,7 +362,7 @@ def normalize_url(url: str) -> str:
     url = safe_url_string(url.strip())
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
-    netloc = _clean_netloc(scheme, parts)
+    netloc = _clean_netloc(parts)
     path = re.sub(r"//+", "/", remove_dot_segments(parts.path or "/"))
     path = _VIEW_SUFFIX.sub("/", path)
     last = path.rsplit("/", 1)[-1]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from crawler.errors import NewsarchiveError
 
@@ -27,9 +27,10 @@ __all__ = ["PROFILES", "SiteProfile", "netloc_of", "profile_for_url", "resolve_s
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def netloc_of(url: str) -> str:
-    """Lower-cased ``host[:port]`` of *url*, the default port of its scheme dropped."""
-    parts = urlsplit(url)
+def netloc_of(url: str | SplitResult) -> str:
+    """Lower-cased ``host[:port]`` of *url* (a URL or its ``urlsplit``), the default port
+    of its scheme dropped; user info is left out."""
+    parts = urlsplit(url) if isinstance(url, str) else url
     host = (parts.hostname or "").rstrip(".")
     try:
         port = parts.port
