@@ -34,12 +34,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from archive.index import WARC_SUFFIXES
 from crawler.errors import NewsarchiveError
 from crawler.items import Article, PageCapture, PostItem, Provenance, article_to_dict
 
 logger = logging.getLogger(__name__)
 
-WARC_SUFFIXES = (".warc.gz", ".warc")
 
 
 # --------------------------------------------------------------------------- provenance

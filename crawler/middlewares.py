@@ -105,8 +105,8 @@ def _package_version(name: str) -> str:
         return "unknown"
 
 
-def warcinfo_fields(*, crawl_id: str, user_agent: str, robots: str,
-                    operator: str | None) -> dict[str, object]:
+def crawl_warcinfo(*, crawl_id: str, user_agent: str, robots: str,
+                   operator: str | None) -> dict[str, object]:
     """The ``warcinfo`` record's fields (application/warc-fields, Heritrix-style names)."""
     software = (f"newsarchive/{__version__} (scrapy/{scrapy.__version__}; "
                 f"warcio/{_package_version('warcio')}; python/{platform.python_version()})")
@@ -146,7 +146,7 @@ class WarcSession:
         self.id_factory: Callable[[], str] = _callable_setting(settings, "ARCHIVE_ID_FACTORY",
                                                                new_record_id)
         self.crawl_id: str = settings.get("NEWSARCHIVE_CRAWL_ID") or self.id_factory()
-        self.warcinfo = warcinfo_fields(
+        self.warcinfo = crawl_warcinfo(
             crawl_id=self.crawl_id,
             user_agent=settings.get("USER_AGENT", ""),
             robots="obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",

@@ -14,7 +14,6 @@ import unicodedata
 
 WORD_RE = re.compile(r"\w+")
 _SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
-DASHES = "-–—‒―"
 
 # "(kontumtv.vn) –", "(Baokontum.com.vn) -", "(PLVN) -", "(Dân trí) –"
 _PAREN_PREFIX_RE = re.compile(r"^\(\s*([^()\n]{2,40}?)\s*\)\s*[-–—]+\s*")
