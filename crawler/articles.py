@@ -4,8 +4,8 @@
   captured) into an :class:`~crawler.items.Article` with provenance: it extracts every page
   with ``crawler.extract.extract_article``, joins multi-page posts with
   ``crawler.extract.join_pages`` and fills ``provenance`` from each page's capture.
-- :func:`iter_posts_from_warcs` / :func:`rebuild_from_warcs` do the same from WARC files
-  with no network: the latest 200 HTML capture per URL, classified with
+- :func:`iter_posts_from_warcs` / :func:`iter_extracted` / :func:`rebuild_from_warcs` do
+  the same from WARC files with no network: the latest 200 HTML capture per URL, classified with
   ``crawler.pages`` into posts, multi-page posts grouped (page 1 + ``/2/`` ...), archived
   redirects followed, one article per canonical URL.
 - :class:`ArticleJsonl` writes ``articles.jsonl``: one whole line per article (one
@@ -29,6 +29,7 @@ import dataclasses
 import json
 import logging
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -348,18 +349,43 @@ def iter_posts_from_warcs(paths: Iterable[str | os.PathLike[str]],
         yield PostItem(url=url, pages=tuple(pages))
 
 
-def rebuild_from_warcs(paths: Iterable[str | os.PathLike[str]],
-                       stats: dict[str, int] | None = None) -> Iterator[Article]:
-    """Articles re-extracted from WARCs, one per canonical URL (first wins), in-process.
+def _extracted(posts: Iterable[PostItem], workers: int
+               ) -> Iterator[tuple[PostItem, tuple[Article | None, list[str], str | None]]]:
+    """(post, :func:`extract_post` result) in post order; in ``workers`` processes when
+    > 1, with at most 4 posts per worker in flight (memory stays bounded)."""
+    if workers <= 1:
+        for post in posts:
+            yield post, extract_post(post)
+        return
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
 
-    ``stats`` (optional) receives the counts ``posts``, ``empty``, ``duplicate``,
-    ``failed``.
+    ctx = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        pending: deque[tuple[PostItem, Future[Any]]] = deque()
+        for post in posts:
+            pending.append((post, pool.submit(extract_post, post)))
+            if len(pending) >= 4 * workers:
+                done_post, future = pending.popleft()
+                yield done_post, future.result()
+        for done_post, future in pending:
+            yield done_post, future.result()
+
+
+def iter_extracted(paths: Iterable[str | os.PathLike[str]],
+                   stats: dict[str, int] | None = None, *, workers: int = 1,
+                   ) -> Iterator[tuple[Article, list[str]]]:
+    """(article, its quality flags) re-extracted from WARCs, one per canonical URL and
+    id (first wins), no network; ``workers`` > 1 extracts in that many processes.
+
+    ``stats`` (optional) receives the counts ``posts``, ``empty``, ``duplicate`` (same
+    canonical URL or same id), ``failed`` (logged at error level, never raised).
     """
     counts = stats if stats is not None else {}
     seen: set[str] = set()
-    for post in iter_posts_from_warcs(paths, counts):
+    for post, (article, flags, error) in _extracted(iter_posts_from_warcs(paths, counts),
+                                                    workers):
         counts["posts"] = counts.get("posts", 0) + 1
-        article, _flags, error = extract_post(post)
         if error is not None:
             counts["failed"] = counts.get("failed", 0) + 1
             logger.error("Extraction failed for %(url)s: %(error)s",
@@ -372,4 +398,12 @@ def rebuild_from_warcs(paths: Iterable[str | os.PathLike[str]],
             counts["duplicate"] = counts.get("duplicate", 0) + 1
             continue
         seen.add(article.id)
+        yield article, flags
+
+
+def rebuild_from_warcs(paths: Iterable[str | os.PathLike[str]],
+                       stats: dict[str, int] | None = None) -> Iterator[Article]:
+    """Articles re-extracted from WARCs, one per canonical URL (first wins), in-process:
+    :func:`iter_extracted` without the flags. ``stats`` as there."""
+    for article, _flags in iter_extracted(paths, stats):
         yield article

@@ -15,6 +15,7 @@ import pytest
 from archive.reader import read_capture
 from archive.records import HttpExchange
 from archive.writer import WarcWriter
+from crawler import articles as articles_module
 from crawler.articles import (
     build_article,
     find_warc_files,
@@ -243,3 +244,22 @@ def test_extract_command_with_worker_processes(site, tmp_path):
     assert main(["extract", str(site / "warc"), "--out", str(two), "--workers", "2"]) == 0
     assert sorted(one.read_text().splitlines()) == sorted(two.read_text().splitlines())
     assert main(["extract", str(site), "--out", str(two), "--workers", "0"]) == 2
+
+
+def test_extract_command_counts_a_failed_post_and_exits_1(site, tmp_path, capsys, caplog,
+                                                          monkeypatch):
+    real = articles_module.extract_post
+    broken = f"{BASE}/thoi-su/tet/"
+
+    def failing(post):
+        return (None, [], "ValueError: bad page") if post.url == broken else real(post)
+
+    monkeypatch.setattr(articles_module, "extract_post", failing)
+    out = tmp_path / "articles.jsonl"
+    with caplog.at_level("ERROR", logger="crawler.articles"):
+        assert main(["extract", str(site), "--out", str(out)]) == 1
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["canonical_url"] for r in records] == [f"{BASE}/xa-hoi/le-hoi/"]
+    summary = capsys.readouterr().out
+    assert "1 articles" in summary and "1 duplicates" in summary and "1 failed" in summary
+    assert f"Extraction failed for {broken}: ValueError: bad page" in caplog.text

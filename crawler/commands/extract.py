@@ -1,34 +1,23 @@
 """``newsarchive extract DIR_OR_WARCS... --out FILE``: rebuild articles.jsonl from WARCs.
 
-Argument parsing and wiring only: posts come from
-:func:`crawler.articles.iter_posts_from_warcs`, each is built by
-:func:`crawler.articles.extract_post` (in ``--workers`` processes when > 1) and written by
-:class:`crawler.articles.ArticleJsonl`. No network. The output is written to
-``FILE.partial`` and renamed over FILE only when complete, so an existing FILE is never
-left damaged. The summary goes to stdout.
+Argument parsing and wiring only: articles and their counts come from
+:func:`crawler.articles.iter_extracted` (extraction in ``--workers`` processes when > 1;
+failures logged there) and are written by :class:`crawler.articles.ArticleJsonl`. No
+network. The output is written to ``FILE.partial`` and renamed over FILE only when
+complete, so an existing FILE is never left damaged. The summary goes to stdout.
 """
 
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
-import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from crawler.articles import (
-    ArticleJsonl,
-    extract_post,
-    find_warc_files,
-    iter_posts_from_warcs,
-)
+from crawler.articles import ArticleJsonl, find_warc_files, iter_extracted
 from crawler.commands import at_least
 from crawler.errors import NewsarchiveError
-from crawler.items import Article, PostItem
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -46,25 +35,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _results(posts: Iterator[PostItem], workers: int
-             ) -> Iterator[tuple[PostItem, tuple[Article | None, list[str], str | None]]]:
-    if workers <= 1:
-        for post in posts:
-            yield post, extract_post(post)
-        return
-    ctx = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        # bounded look-ahead: at most 4 posts per worker in flight
-        pending: list[tuple[PostItem, object]] = []
-        for post in posts:
-            pending.append((post, pool.submit(extract_post, post)))
-            if len(pending) >= 4 * workers:
-                done_post, future = pending.pop(0)
-                yield done_post, future.result()  # type: ignore[attr-defined]
-        for done_post, future in pending:
-            yield done_post, future.result()  # type: ignore[attr-defined]
-
-
 def run(args: argparse.Namespace) -> int:
     at_least("--workers", args.workers, 1)
     files = find_warc_files(args.paths)  # bad paths: one line, before anything is written
@@ -77,19 +47,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         partial.unlink(missing_ok=True)
         with ArticleJsonl(partial) as writer:
-            for post, (article, flags, error) in _results(iter_posts_from_warcs(files),
-                                                           args.workers):
-                counts["posts"] += 1
-                if error is not None:
-                    counts["failed"] += 1
-                    print(f"extraction failed: {post.url}: {error}", file=sys.stderr)
-                    continue
-                if article is None:
-                    counts["empty"] += 1
-                    continue
-                if not writer.write(article):
-                    counts["duplicate"] += 1
-                    continue
+            for article, flags in iter_extracted(files, counts, workers=args.workers):
+                writer.write(article)  # ids are unique: iter_extracted left duplicates out
                 counts["written"] += 1
                 for flag in flags:
                     counts[f"quality/{flag}"] += 1
