@@ -51,6 +51,7 @@ from crawler.textnorm import (
     clean_author,
     clean_line,
     clean_text,
+    fold,
     is_vietnamese,
     split_byline,
     split_source_prefix,
@@ -1002,10 +1003,6 @@ def baseline_text(html: bytes | str, url: str | None = None) -> str:
         return ""
 
 
-def _fold(text: str) -> str:
-    return re.sub(r"\W+", "", text.casefold())
-
-
 _CAPTION_XPATH = lxml.etree.XPath(
     "//figcaption | //*[" + _cls("wp-caption-text", "wp-element-caption", "gallery-caption",
                                  "image-caption", "caption-text") + "]")
@@ -1024,7 +1021,7 @@ def _caption_texts(tree: lxml.html.HtmlElement) -> set[str]:
     out = set()
     for item in _CAPTION_XPATH(tree):
         text = item if isinstance(item, str) else " ".join(item.itertext())
-        folded = _fold(text)
+        folded = fold(text)
         if folded:
             out.add(folded)
     return out
@@ -1035,10 +1032,10 @@ def _clean_body(text: str, title: str | None, captions: set[str]) -> list[str]:
     lines = [line for line in clean_text(text).split("\n") if line]
     out = []
     for index, line in enumerate(lines):
-        folded = _fold(line)
+        folded = fold(line)
         if folded in drop:
             continue
-        if index == 0 and title and folded == _fold(title):
+        if index == 0 and title and folded == fold(title):
             continue
         key = _heading_key(line)
         if key in _BOILERPLATE_LINES or line.startswith(_COMMENT_FORM_MARKERS):
@@ -1081,13 +1078,13 @@ def _body_text(tree: lxml.html.HtmlElement, url: str, options: ExtractOptions,
     text = _trafilatura_text(tree, url, run_options)
     if not own:
         return text
-    folded_own = _fold(own)
-    own_lines = {_fold(line) for line in own.split("\n")}
+    folded_own = fold(own)
+    own_lines = {fold(line) for line in own.split("\n")}
 
     def is_inside(line: str) -> bool:
         # whole container lines, or long pieces of them (trafilatura may split or join
         # lines differently); a short line such as a menu entry must match a whole line
-        folded = _fold(line)
+        folded = fold(line)
         return bool(folded) and (folded in own_lines or (len(folded) >= 40
                                                          and folded in folded_own))
 

@@ -153,7 +153,8 @@ def clean_author(raw: str) -> list[str]:
 _TITLE_SEPARATORS = (" | ", " – ", " — ", " - ", " :: ", " » ", " · ")
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """A comparison key: NFC, case-folded, everything but letters and digits removed."""
     return re.sub(r"\W+", "", nfc(text).casefold())
 
 
@@ -165,16 +166,16 @@ def strip_site_suffix(title: str, site_names: list[str], *,
     og:site_name or the host) or when the other part equals the visible headline.
     """
     title = clean_line(title)
-    wanted = {_fold(name) for name in site_names if name and _fold(name)}
+    wanted = {fold(name) for name in site_names if name and fold(name)}
     for sep in _TITLE_SEPARATORS:
         if sep not in title:
             continue
         head, _, tail = title.rpartition(sep)
-        if head and _fold(tail) in wanted:
+        if head and fold(tail) in wanted:
             return head.strip(), tail.strip()
         first, _, rest = title.partition(sep)
-        if rest and _fold(first) in wanted:
+        if rest and fold(first) in wanted:
             return rest.strip(), first.strip()
-        if headline and head and _fold(head) == _fold(headline) and len(tail.split()) <= 6:
+        if headline and head and fold(head) == fold(headline) and len(tail.split()) <= 6:
             return head.strip(), tail.strip()
     return title, None
