@@ -1,9 +1,9 @@
-"""Small, pure HTTP/1.1 helpers (no I/O, no state), mostly for the replay server.
+"""Small, pure HTTP/1.1 helpers (no I/O, no state): the fixture server's and the reader's.
 
 Header lookup in ``(name, value)`` lists (:func:`header_value`, also used by the reader),
 parsing of request heads, ``Accept-Encoding`` negotiation, conditional-request checks,
 HTTP dates and content types by extension. Written by hand rather than taken from
-``http.server``/``email`` because the replay server needs them on the hot path
+``http.server``/``email`` because the fixture server needs them on the hot path
 (thousands of requests per second) and ``http.server`` parses with ``email.parser``,
 which is several times slower and cannot be used from an ``asyncio.Protocol``.
 """
@@ -52,6 +52,16 @@ DEFAULT_CONTENT_TYPE = "application/octet-stream"
 _COMPRESSIBLE_PREFIXES = ("text/", "application/xml", "application/rss+xml",
                           "application/atom+xml", "application/json",
                           "application/javascript", "image/svg+xml")
+
+
+def media_type(content_type: str | bytes | None) -> str:
+    """The media type of a Content-Type value, lower case: 'text/html; charset=UTF-8' ->
+    'text/html' ('' for none)."""
+    if content_type is None:
+        return ""
+    if isinstance(content_type, bytes):
+        content_type = content_type.decode("latin-1")
+    return content_type.split(";", 1)[0].strip().lower()
 
 
 def header_value(headers: Iterable[tuple[str, str]], name: str,

@@ -13,8 +13,14 @@ as strings, which is the order pywb's binary search needs.
 The key is ``surt.surt(url)`` (the package pywb and cdxj-indexer use; we do not rewrite
 SURT canonicalisation). Records are read with warcio through ``archive.reader``.
 
-``CdxjIndex`` loads an index (or builds one from WARC paths in memory) and answers
-``lookup(url)`` for the replay-from download handler.
+Also here, because every reader needs them and they are archive logic:
+
+- :func:`find_warc_files`: THE rule for "WARC files or folders" arguments;
+- :class:`LatestCaptures`: THE rule for "the latest capture of a URL" (largest WARC-Date;
+  captures within one second ordered by file, then offset), from a crawl folder's fresh
+  ``index.cdxj`` or one pass over the WARCs; used by ``--replay-from`` and re-extraction;
+- :class:`CdxjIndex`: an index loaded (or built in memory) with SURT ``lookup(url)``,
+  latest first by the same rule.
 """
 
 from __future__ import annotations
@@ -23,14 +29,15 @@ import bisect
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import surt
 
 from archive.errors import ArchiveError
-from archive.reader import iter_parsed
+from archive.httputil import media_type
+from archive.reader import iter_captures, iter_parsed
 from archive.records import sha1_digest, warc_target_uri
 
 INDEXED_TYPES = ("response", "revisit", "resource", "metadata")
@@ -145,22 +152,31 @@ def iter_entries(paths: Iterable[str | os.PathLike[str]], *,
             )
 
 
-def expand_warc_paths(inputs: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Files as given; directories walked for ``*.warc`` / ``*.warc.gz`` (sorted).
+def find_warc_files(inputs: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """THE rule for "WARC files or folders" arguments (every command and reader uses it).
 
-    ``.open`` files (still being written) are skipped; a missing input is an error.
+    A file is taken as given; a folder is searched, subfolders included (a crawl folder's
+    WARCs are in ``DIR/warc/``), for names ending in ``WARC_SUFFIXES``, in path order.
+    Unfinished ``.open`` files are skipped; a path named twice counts once. Raises
+    ArchiveError (one line) when nothing is given, a path does not exist, or a folder
+    holds no WARC file.
     """
+    given = [Path(p) for p in inputs]
+    if not given:
+        raise ArchiveError("no WARC files or folders given")
     out: list[Path] = []
-    for raw in inputs:
-        path = Path(raw)
+    for path in given:
         if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.is_file()
-                              and p.name.endswith(WARC_SUFFIXES)))
+            found = sorted(p for p in path.rglob("*")
+                           if p.name.endswith(WARC_SUFFIXES) and p.is_file())
+            if not found:
+                raise ArchiveError(f"{path}: no WARC files (*.warc.gz, *.warc) in this folder")
+            out.extend(found)
         elif path.is_file():
             out.append(path)
         else:
             raise ArchiveError(f"{path}: no such file or folder")
-    return out
+    return list(dict.fromkeys(out))
 
 
 def cdxj_lines(paths: Iterable[str | os.PathLike[str]], *,
@@ -214,7 +230,7 @@ class CdxjIndex:
 
     @classmethod
     def from_warcs(cls, paths: Iterable[str | os.PathLike[str]]) -> CdxjIndex:
-        files = expand_warc_paths(paths)
+        files = find_warc_files(paths)
         return cls(iter_entries(files), dict.fromkeys(p.parent for p in files))
 
     def __len__(self) -> int:
@@ -231,7 +247,7 @@ class CdxjIndex:
         hi = bisect.bisect_right(self._keys, key)
         found = self.entries[lo:hi]
         wanted = warc_target_uri(url)
-        found.sort(key=lambda e: e.timestamp, reverse=True)
+        found.sort(key=lambda e: capture_rank(e.timestamp, 0, e.offset), reverse=True)
         return sorted(found, key=lambda e: e.url != wanted)
 
     def path_of(self, entry: CdxjEntry) -> Path:
@@ -242,3 +258,113 @@ class CdxjIndex:
                 return candidate
         raise ArchiveError(f"WARC file {entry.filename} not found in "
                            f"{', '.join(str(d) for d in self.search_dirs) or 'no folder'}")
+
+
+# --------------------------------------------------------------------- latest capture
+
+
+def capture_rank(timestamp14: str, file_rank: int, offset: int) -> tuple[str, int, int]:
+    """Sort key of a capture: the largest is the latest. WARC-Date has second precision,
+    so captures within one second (a retried 503 and its 200) are ordered by the file's
+    place among the inputs, then by offset: the later one wins."""
+    return (timestamp14, file_rank, offset)
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureLocation:
+    """Where a capture sits, and what the index knows of it (no body kept)."""
+
+    path: Path
+    offset: int
+    url: str
+    status: int
+    mime: str      # media type, lower case, no parameters ('' when unknown)
+    rank: tuple[str, int, int] = field(repr=False)
+
+
+Accept = Callable[[int, str], bool]  # (status, mime) -> consider this capture?
+
+
+def fresh_index(folder: Path, files: Iterable[Path]) -> Path | None:
+    """``folder/index.cdxj`` when it exists and is newer than every WARC it covers."""
+    index = folder / "index.cdxj"
+    try:
+        mtime = index.stat().st_mtime
+        return index if all(f.stat().st_mtime <= mtime for f in files) else None
+    except OSError:
+        return None
+
+
+class LatestCaptures:
+    """URL (as in WARC-Target-URI) -> :class:`CaptureLocation` of its latest response.
+
+    ``sources`` are WARC files or folders (:func:`find_warc_files`). A folder whose
+    ``index.cdxj`` is up to date is read from the index (no WARC is opened), anything
+    else by one pass over its WARCs. ``accept(status, mime)`` restricts which captures
+    count (e.g. only 200 HTML and redirects): a later capture that is not accepted does
+    not hide an earlier accepted one. Revisit and non-response records never count.
+    Only the exact URL is matched: SURT folding (http/https, www, query order) would
+    answer with another URL's capture.
+    """
+
+    def __init__(self, sources: Iterable[str | os.PathLike[str]],
+                 accept: Accept | None = None) -> None:
+        self._latest: dict[str, CaptureLocation] = {}
+        self._accept = accept
+        self.files: list[Path] = []
+        self.from_cdxj: list[Path] = []
+        for source in map(Path, sources):
+            files = find_warc_files([source])
+            first_rank = len(self.files)
+            self.files.extend(files)
+            index = fresh_index(source, files) if source.is_dir() else None
+            if index is not None:
+                self._add_cdxj(index, files, first_rank)
+                self.from_cdxj.append(index)
+            else:
+                self._add_scan(files, first_rank)
+
+    def _offer(self, location: CaptureLocation) -> None:
+        if self._accept is not None and not self._accept(location.status, location.mime):
+            return
+        old = self._latest.get(location.url)
+        if old is None or location.rank >= old.rank:
+            self._latest[location.url] = location
+
+    def _add_scan(self, files: list[Path], first_rank: int) -> None:
+        for rank, path in enumerate(files, first_rank):
+            for capture in iter_captures([path]):
+                stamp = capture.fetched_at.strftime("%Y%m%d%H%M%S")
+                mime = media_type(capture.content_type)
+                self._offer(CaptureLocation(path, capture.offset, capture.url, capture.status,
+                                            mime, capture_rank(stamp, rank, capture.offset)))
+
+    def _add_cdxj(self, index_path: Path, files: list[Path], first_rank: int) -> None:
+        by_name = {f.name: (rank, f) for rank, f in enumerate(files, first_rank)}
+        for entry in CdxjIndex.load(index_path).entries:
+            if entry.status is None or entry.mime == "warc/revisit":
+                continue  # only response records answer for a URL
+            found = by_name.get(Path(entry.filename).name)
+            if found is None or not entry.status.isdigit():
+                continue
+            rank, path = found
+            self._offer(CaptureLocation(path, entry.offset, entry.url, int(entry.status),
+                                        (entry.mime or "").lower(),
+                                        capture_rank(entry.timestamp, rank, entry.offset)))
+
+    def __len__(self) -> int:
+        return len(self._latest)
+
+    def __iter__(self) -> Iterator[CaptureLocation]:
+        """Every URL's latest capture, in the order the URLs were first seen."""
+        return iter(self._latest.values())
+
+    def get(self, url: str) -> CaptureLocation | None:
+        """The latest capture of exactly ``url`` (or of its WARC-Target-URI spelling)."""
+        entry = self._latest.get(url)
+        if entry is None:
+            try:
+                entry = self._latest.get(warc_target_uri(url))
+            except Exception:  # noqa: BLE001 - an unusable URL is simply not archived
+                return None
+        return entry

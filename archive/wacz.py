@@ -35,7 +35,7 @@ from pathlib import Path
 
 from archive.errors import ArchiveError
 from archive.httputil import declared_charset
-from archive.index import WARC_SUFFIXES, cdxj_lines, expand_warc_paths
+from archive.index import cdxj_lines, find_warc_files
 from archive.reader import iter_captures
 
 WACZ_VERSION = "1.1.1"
@@ -112,36 +112,23 @@ def pages_from_warcs(paths: Iterable[Path], titles: Mapping[str, str] | None = N
     return pages
 
 
-def write_wacz(warcs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], *,
-               titles: Mapping[str, str] | None = None, title: str | None = None,
-               created: datetime | None = None, software: str = "newsarchive") -> Path:
-    """Package ``warcs`` (files or folders) into the WACZ ``out``; returns its path.
-
-    Written to ``out.tmp`` then renamed, so a failed run leaves no half file behind.
-    """
-    files = [p for p in expand_warc_paths(warcs) if p.name.endswith(WARC_SUFFIXES)]
-    if not files:
-        raise ArchiveError("no WARC files to package")
-    names = [p.name for p in files]
-    if len(set(names)) != len(names):
-        raise ArchiveError("two WARC files share a name; WACZ keeps them in one folder")
-    out = Path(out)
-    created = (created or datetime.now(UTC)).astimezone(UTC)
-    created_text = created.strftime("%Y-%m-%dT%H:%M:%SZ")
-    zip_time = (max(created.year, 1980),) + created.timetuple()[1:6]
-
-    index_text = "".join(line + "\n" for line in cdxj_lines(files)).encode("utf-8")
-    pages = pages_from_warcs(files, titles)
+def _pages_jsonl(pages: list[Page]) -> bytes:
+    """``pages/pages.jsonl``: the json-pages-1.0 header line, then one line per page."""
     header = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
     pages_text = "\n".join([json.dumps(header)] + [p.to_json() for p in pages]) + "\n"
-    pages_bytes = pages_text.encode("utf-8")
+    return pages_text.encode("utf-8")
 
+
+def _datapackage(files: list[Path], pages: list[Page], pages_bytes: bytes,
+                 index_bytes: bytes, *, title: str | None, created_text: str,
+                 software: str) -> bytes:
+    """``datapackage.json``: every member with its sha256 and size, and the metadata."""
     resources = []
     for path in files:
         resources.append({"name": path.name, "path": f"archive/{path.name}",
                           "hash": _sha256_file(path), "bytes": path.stat().st_size})
     for name, member, data in (("pages.jsonl", "pages/pages.jsonl", pages_bytes),
-                               ("index.cdx", "indexes/index.cdx", index_text)):
+                               ("index.cdx", "indexes/index.cdx", index_bytes)):
         resources.append({"name": name, "path": member,
                           "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
                           "bytes": len(data)})
@@ -157,11 +144,22 @@ def write_wacz(warcs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[s
     if pages:
         package["mainPageUrl"] = pages[0].url
         package["mainPageDate"] = pages[0].ts
-    package_bytes = (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _datapackage_digest(package_bytes: bytes) -> bytes:
+    """``datapackage-digest.json``: the sha256 of ``datapackage.json``."""
     digest = {"path": "datapackage.json",
               "hash": "sha256:" + hashlib.sha256(package_bytes).hexdigest()}
-    digest_bytes = (json.dumps(digest, indent=2) + "\n").encode("utf-8")
+    return (json.dumps(digest, indent=2) + "\n").encode("utf-8")
 
+
+def _write_zip(out: Path, files: list[Path], members: list[tuple[str, bytes]],
+               zip_time: tuple[int, ...]) -> None:
+    """The zip: the WARCs STORED under ``archive/``, then ``members`` DEFLATED.
+
+    Written to ``out.tmp`` then renamed, so a failed run leaves no half file behind.
+    """
     tmp = out.with_name(out.name + ".tmp")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -172,10 +170,7 @@ def write_wacz(warcs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[s
                 with open(path, "rb") as src, zf.open(info, "w", force_zip64=True) as dst:
                     for chunk in iter(lambda: src.read(1 << 20), b""):
                         dst.write(chunk)
-            for member, data in (("indexes/index.cdx", index_text),
-                                 ("pages/pages.jsonl", pages_bytes),
-                                 ("datapackage.json", package_bytes),
-                                 ("datapackage-digest.json", digest_bytes)):
+            for member, data in members:
                 info = zipfile.ZipInfo(member, date_time=zip_time)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 zf.writestr(info, data)
@@ -183,6 +178,34 @@ def write_wacz(warcs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[s
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise ArchiveError(f"cannot write {out}: {exc.strerror or exc}") from exc
+
+
+def write_wacz(warcs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], *,
+               titles: Mapping[str, str] | None = None, title: str | None = None,
+               created: datetime | None = None, software: str = "newsarchive") -> Path:
+    """Package ``warcs`` (files or folders) into the WACZ ``out``; returns its path.
+
+    Written to ``out.tmp`` then renamed, so a failed run leaves no half file behind.
+    """
+    files = find_warc_files(warcs)
+    names = [p.name for p in files]
+    if len(set(names)) != len(names):
+        raise ArchiveError("two WARC files share a name; WACZ keeps them in one folder")
+    out = Path(out)
+    created = (created or datetime.now(UTC)).astimezone(UTC)
+    created_text = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    zip_time = (max(created.year, 1980),) + created.timetuple()[1:6]
+
+    index_text = "".join(line + "\n" for line in cdxj_lines(files)).encode("utf-8")
+    pages = pages_from_warcs(files, titles)
+    pages_bytes = _pages_jsonl(pages)
+    package_bytes = _datapackage(files, pages, pages_bytes, index_text, title=title,
+                                 created_text=created_text, software=software)
+    _write_zip(out, files, [("indexes/index.cdx", index_text),
+                            ("pages/pages.jsonl", pages_bytes),
+                            ("datapackage.json", package_bytes),
+                            ("datapackage-digest.json", _datapackage_digest(package_bytes))],
+               zip_time)
     return out
 
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from archive.check import NOTICE, check_files
-from archive.index import expand_warc_paths
+from archive.index import find_warc_files
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,7 +37,7 @@ def _inputs(items: list[str]) -> list[str]:
     out: list[str] = []
     for item in items:
         if Path(item).is_dir():
-            out.extend(str(p) for p in expand_warc_paths([item]))
+            out.extend(str(p) for p in find_warc_files([item]))
         else:
             out.append(item)
     return out

@@ -11,8 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from archive.errors import ArchiveError
-from archive.index import cdxj_lines, expand_warc_paths, write_cdxj
+from archive.index import cdxj_lines, find_warc_files, write_cdxj
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -30,9 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    files = expand_warc_paths(args.inputs)
-    if not files:
-        raise ArchiveError(f"no WARC files found in {', '.join(args.inputs)}")
+    files = find_warc_files(args.inputs)
     out = args.out
     if out is None:
         if len(args.inputs) == 1 and Path(args.inputs[0]).is_dir():
