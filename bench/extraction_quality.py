@@ -20,7 +20,7 @@ Sets (the benchmark data sits beside the checkout in ../shared/benchmarks, read-
   the 192 pages holding a WordPress comment form.
 
 The baseline is ``trafilatura.extract(html, include_comments=False)`` (reached through
-``crawler.extract.baseline_text``: ``crawler/extract.py`` is the only module importing
+``crawler.extract.baseline_text``: ``crawler/extract/body.py`` is the only module importing
 trafilatura). Multiprocessing uses at most 2 workers (shared machine).
 """
 

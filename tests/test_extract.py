@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawler.extract import (
+    ARTICLE_TYPES,
     BOILERPLATE_MARKERS,
     EXTRACTOR_VERSION,
     decode_html,
@@ -240,6 +241,20 @@ def test_jsonld_preferred_over_open_graph_and_visible():
 def test_open_graph_date_used_without_jsonld_and_keeps_its_zone():
     head = '<meta property="article:published_time" content="2017-09-21T09:30:00Z">'
     assert extract(page(head=head)).date_published == "2017-09-21T09:30:00+00:00"
+
+
+@pytest.mark.parametrize("ld_type", ["ReportageNewsArticle", "reportagenewsarticle",
+                                     ["WebPage", "ReportageNewsArticle"]])
+def test_reportage_news_article_jsonld_is_an_article(ld_type):
+    # the schema.org name (an earlier type set misspelt it "reportagenews")
+    assert "ReportageNewsArticle" in ARTICLE_TYPES
+    head = ('<script type="application/ld+json">{"@type": ' + json.dumps(ld_type) + ', '
+            '"datePublished": "2017-09-21T16:30:00+07:00", "author": {"name": "Thanh Tùng"}, '
+            '"articleSection": "Thời sự"}</script>')
+    article = extract(page(head=head))
+    assert article.date_published == "2017-09-21T16:30:00+07:00"
+    assert article.authors == ["Thanh Tùng"]
+    assert article.categories == ["Thời sự"]
 
 
 def test_structured_date_contradicting_the_url_loses_to_a_visible_one():

@@ -1,4 +1,4 @@
-"""crawler.dates: every date form we promise, URL dates, and never-raise properties."""
+"""crawler.extract.dates: every date form we promise, URL dates, and never-raise properties."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler.dates import date_from_url, parse_date, parse_iso, to_datetime
+from crawler.extract.dates import date_from_url, parse_date, parse_iso, to_datetime, url_date
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -84,6 +84,18 @@ def test_parse_iso_rejects_non_iso():
 ])
 def test_date_from_url(url, expected):
     assert date_from_url(url) == expected
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("http://x.test/2017/09/21/slug/", "2017-09-21"),
+    ("http://x.test/2017/09/slug/", "2017-09-01"),
+    ("http://x.test/2017/9/5/slug/", "2017-09-05"),  # the one URL-date pattern: zero optional
+    ("http://x.test/thoi-su/slug-20170921.html", None),  # compact dates: extraction only
+    ("http://x.test/thoi-su/slug/?d=/2017/09/21/", None),  # the path only
+    ("http://x.test/thoi-su/bai-2017/", None),
+])
+def test_url_date_is_the_iso_form_of_the_permalink_date(url, expected):
+    assert url_date(url) == expected
 
 
 def test_to_datetime():

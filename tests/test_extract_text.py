@@ -1,4 +1,4 @@
-"""crawler.textnorm: NFC, prefixes, bylines, author names, title suffixes."""
+"""crawler.extract.textnorm: NFC, prefixes, bylines, author names, title suffixes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler.textnorm import (
+from crawler.extract.textnorm import (
     clean_author,
     clean_text,
     is_vietnamese,

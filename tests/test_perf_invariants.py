@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler import extract
 from crawler.errors import NewsarchiveError
-from crawler.pipelines import AUTO_WORKERS_MAX, resolve_workers
+from crawler.extract import html as extract_html
+from crawler.rebuild import AUTO_WORKERS_MAX, resolve_workers
 
 
 def _slow_cls(*tokens: str) -> str:
@@ -28,7 +28,7 @@ CLASS_VALUES = ["date", "entry-date", "xdate", "date-x", "post date", "\tdate\n"
 def test_class_predicate_matches_the_plain_token_test(tokens: tuple[str, ...]) -> None:
     body = "".join(f'<span class="{v}">{i}</span>' for i, v in enumerate(CLASS_VALUES))
     tree = lxml.html.fromstring(f"<html><body><div>{body}</div><p>x</p></body></html>")
-    fast = tree.xpath(f".//*[{extract._cls(*tokens)}]")
+    fast = tree.xpath(f".//*[{extract_html.class_pred(*tokens)}]")
     slow = tree.xpath(f".//*[{_slow_cls(*tokens)}]")
     assert fast == slow
     assert slow  # the values above do hold some of the tokens
@@ -40,13 +40,13 @@ def test_class_predicate_matches_the_plain_token_test(tokens: tuple[str, ...]) -
 def test_text_longer_is_text_len_greater(pieces: list[str], limit: int) -> None:
     html = "<div>" + "".join(f"<span>{p}</span>{p}" for p in pieces) + "</div>"
     el = lxml.html.fragment_fromstring(html)
-    assert extract._text_longer(el, limit) == (extract._text_len(el) > limit)
+    assert extract_html.text_longer(el, limit) == (extract_html.text_len(el) > limit)
 
 
 def test_parsed_elements_have_the_lxml_html_classes() -> None:
-    tree = extract.parse_html('<html><body><form><input name="q"><label>Tìm</label>'
-                              '<select><option>a</option></select><textarea></textarea>'
-                              '</form><p>Chào</p></body></html>')
+    tree = extract_html.parse_html('<html><body><form><input name="q"><label>Tìm</label>'
+                                   '<select><option>a</option></select><textarea></textarea>'
+                                   '</form><p>Chào</p></body></html>')
     assert tree is not None
     reference = lxml.html.document_fromstring(lxml.etree.tostring(tree))
     assert [type(e) for e in tree.iter()] == [type(e) for e in reference.iter()]
@@ -69,7 +69,7 @@ def test_extract_workers_setting() -> None:
 def test_has_text_is_text_len_positive(pieces: list[str]) -> None:
     html = "<div>" + "".join(f"<b>{p}</b>{p}" for p in pieces) + "</div>"
     el = lxml.html.fragment_fromstring(html)
-    assert extract._has_text(el) == (extract._text_len(el) > 0)
+    assert extract_html.has_text(el) == (extract_html.text_len(el) > 0)
 
 
 def test_auto_workers_leave_a_cpu_to_the_reactor(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,6 +1,7 @@
 """Text normalisation for article records: NFC, whitespace, prefixes, bylines, titles.
 
-Pure functions (no trafilatura, no Scrapy); no settings are read.
+Owns every string-level rule of the extractor (comparison keys included: :func:`fold`).
+Pure functions (no lxml, no trafilatura, no Scrapy); no settings are read.
 
 Decisions (see ``crawler/items.py``): paragraphs are joined by a single ``\\n``; a source
 prefix opening the body ("(kontumtv.vn) –", "KTO –") and an end-of-article signature
@@ -11,6 +12,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
+__all__ = [
+    "WORD_RE", "clean_author", "clean_line", "clean_text", "fold", "is_vietnamese", "nfc",
+    "parse_byline", "split_byline", "split_source_prefix", "strip_site_suffix", "word_count",
+]
 
 WORD_RE = re.compile(r"\w+")
 _SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")

@@ -1,0 +1,415 @@
+"""Post metadata: canonical URL, language, site name, description, title, authors, dates,
+categories and tags.
+
+Precedence, field by field: JSON-LD, then Open Graph / ``article:`` / other ``<meta>``,
+then visible WordPress markup scoped to the post (the ``<article>`` around the content
+container or the headline: never a teaser's or a widget's). A structured date that
+contradicts the URL date loses to a visible date that agrees with it
+(:func:`crawler.extract.dates.pick_date`).
+
+:func:`metadata` reads the page once (:class:`_Page`) and composes one reader per field
+group. Pure (lxml only: no trafilatura, no Scrapy); no settings are read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import lxml.etree
+import lxml.html
+
+from crawler.extract.boilerplate import in_page_content
+from crawler.extract.dates import (
+    FULL_DATE_RE,
+    date_from_url,
+    parse_date,
+    parse_iso,
+    pick_date,
+)
+from crawler.extract.html import absolute_url, class_pred, visible
+from crawler.extract.jsonld import JsonLd, ld_list, ld_names, ld_text, read_jsonld
+from crawler.extract.textnorm import clean_author, clean_line, strip_site_suffix
+
+__all__ = ["Meta", "dedupe", "metadata"]
+
+DateCandidates = list[tuple[str, str]]  # (iso, raw) in order of preference
+
+_DATE_VISIBLE_XPATH = lxml.etree.XPath(
+    ".//*[" + class_pred("entry-date", "posted-on", "td-post-date", "jeg_meta_date",
+                         "post-date", "entry-meta-date", "meta-date", "date-post",
+                         "post-time", "published", "article-date", "news-date", "time-post",
+                         "post-meta-date", "ngay-dang", "date") + "]")
+_MODIFIED_VISIBLE_XPATH = lxml.etree.XPath(
+    ".//*[" + class_pred("updated", "entry-date-modified", "modified", "post-modified") + "]")
+_TIME_PUBLISHED_XPATH = lxml.etree.XPath(
+    ".//time[@datetime and (" + class_pred("published", "entry-date")
+    + " or @itemprop='datePublished')]/@datetime")
+_TIME_MODIFIED_XPATH = lxml.etree.XPath(
+    ".//time[@datetime and (" + class_pred("updated") + " or @itemprop='dateModified')]"
+    "/@datetime")
+_AUTHOR_VISIBLE_XPATH = lxml.etree.XPath(
+    ".//*[@rel='author' or @itemprop='author' or " + class_pred(
+        "author", "td-post-author-name", "jeg_meta_author", "byline", "post-author",
+        "author-name", "entry-author", "tac-gia") + "]")
+_NOT_AUTHOR_XPATH = lxml.etree.XPath(
+    "ancestor::*[" + class_pred("comment-author", "comment-meta", "author-box") + "]")
+_AUTHOR_NAME_XPATH = lxml.etree.XPath(
+    ".//*[@itemprop='name' or " + class_pred("fn", "url") + "]")
+_CATEGORY_FALLBACK_XPATH = lxml.etree.XPath(
+    ".//*[" + class_pred("cat-links", "td-category", "jeg_meta_category", "post-categories",
+                         "entry-categories", "category-links", "tdb-category") + "]//a")
+_TAG_FALLBACK_XPATH = lxml.etree.XPath(
+    ".//*[" + class_pred("tags-links", "td-tags", "jeg_post_tags", "post-tags", "entry-tags",
+                         "tag-links", "tdb-tags") + "]//a")
+_HEADLINE_XPATH = lxml.etree.XPath(
+    "//h1[" + class_pred("entry-title", "post-title", "td-post-title", "jeg_post_title",
+                         "tdb-title-text", "single-post-title", "article-title") + " or "
+    "@itemprop='headline'] | //*[" + class_pred("entry-title", "td-post-title", "post-title")
+    + "]//h1")
+_CANONICAL_XPATH = lxml.etree.XPath(
+    "//link[contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]/@href")
+_ACCOUNT_RE = re.compile(r"^(?:admin\w*|administrator|quản trị viên|quan tri|webmaster|"
+                         r"editor|user\d*|root)$", re.I)
+
+
+@dataclass
+class Meta:
+    """A post's metadata (None / [] when the page does not give it)."""
+
+    title: str | None = None
+    site_name: str | None = None
+    authors: list[str] = dataclasses.field(default_factory=list)
+    authors_raw: str | None = None
+    published: str | None = None
+    published_raw: str | None = None
+    modified: str | None = None
+    modified_raw: str | None = None
+    categories: list[str] = dataclasses.field(default_factory=list)
+    tags: list[str] = dataclasses.field(default_factory=list)
+    canonical: str | None = None
+    language: str | None = None
+    description: str | None = None
+
+
+# --- small helpers ------------------------------------------------------------------------
+
+
+def _first(*values: str | None) -> str | None:
+    return next((v for v in values if v), None)
+
+
+def _metas(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
+    """``<meta>`` contents by lower-case property/name/itemprop/http-equiv, in order."""
+    out: dict[str, list[str]] = {}
+    for meta in tree.iter("meta"):
+        key = meta.get("property") or meta.get("name") or meta.get("itemprop") \
+            or meta.get("http-equiv")
+        content = meta.get("content")
+        if key and content is not None and content.strip():
+            out.setdefault(key.strip().lower(), []).append(clean_line(content))
+    return out
+
+
+def _bcp47(value: str | None) -> str | None:
+    if not value:
+        return None
+    parts = re.split(r"[-_]", value.strip())
+    if not parts[0].isalpha() or not 2 <= len(parts[0]) <= 3:
+        return None
+    tag = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 2 and part.isalpha():
+            tag.append(part.upper())
+        elif part:
+            tag.append(part)
+    return "-".join(tag)
+
+
+def dedupe(values: Iterable[str]) -> list[str]:
+    """Non-empty values in order, case-insensitive duplicates dropped."""
+    seen: set[str] = set()
+    out = []
+    for value in values:
+        key = value.casefold()
+        if value and key not in seen:
+            seen.add(key)
+            out.append(value)
+    return out
+
+
+def _people(names: Iterable[str]) -> list[str]:
+    """Author names without WordPress account names ('admin', 'webmaster'), deduplicated."""
+    return dedupe(n for n in names if not _ACCOUNT_RE.match(n.strip()))
+
+
+# --- what every field reader shares -------------------------------------------------------
+
+
+@dataclass
+class _Page:
+    """A page read once: its ``<meta>`` values, JSON-LD nodes, URL date, visible headline
+    and the element holding the post (``scope``: where visible metadata is looked for)."""
+
+    tree: lxml.html.HtmlElement
+    url: str
+    now: datetime | None
+    container: lxml.html.HtmlElement | None
+    metas: dict[str, list[str]]
+    ld: JsonLd
+    url_date: tuple[int, int, int | None] | None
+    heads: list[lxml.html.HtmlElement]
+    headline: str | None
+    scope: lxml.html.HtmlElement
+
+    def meta(self, *keys: str) -> str | None:
+        """The first ``<meta>`` value of the first key present."""
+        return _first(*(self.metas.get(k, [None])[0] for k in keys))
+
+
+def _post_root(tree: lxml.html.HtmlElement, headline: lxml.html.HtmlElement | None,
+               container: lxml.html.HtmlElement | None) -> lxml.html.HtmlElement:
+    """The element holding the post: the <article> around the content container or the
+    headline, else the nearest ancestor of the container that holds the headline."""
+    for start in (container, headline):
+        if start is None:
+            continue
+        for ancestor in start.iterancestors("article"):
+            return ancestor
+    if container is not None and headline is not None:
+        for ancestor in container.iterancestors():
+            if ancestor.tag == "body":
+                break
+            if headline in ancestor.iterdescendants():
+                return ancestor
+    return tree
+
+
+def _read_page(tree: lxml.html.HtmlElement, url: str, now: datetime | None,
+               container: lxml.html.HtmlElement | None) -> _Page:
+    heads = [h for h in _HEADLINE_XPATH(tree) if visible(h)]
+    if not heads:
+        h1s = [h for h in tree.iter("h1") if visible(h) and in_page_content(h)]
+        heads = h1s[:1] if len(h1s) == 1 else []
+    return _Page(
+        tree=tree, url=url, now=now, container=container, metas=_metas(tree),
+        ld=read_jsonld(tree), url_date=date_from_url(url), heads=heads,
+        headline=visible(heads[0]) if heads else None,
+        scope=_post_root(tree, heads[0] if heads else None, container))
+
+
+# --- one reader per field group -----------------------------------------------------------
+
+
+def _canonical(page: _Page) -> str | None:
+    links = _CANONICAL_XPATH(page.tree)
+    return absolute_url(_first(links[0] if links else None, page.meta("og:url")), page.url)
+
+
+def _language(page: _Page) -> str | None:
+    html_lang = page.tree.get("lang") or page.tree.get("xml:lang")
+    return _bcp47(_first(html_lang, page.meta("og:locale", "content-language", "language"),
+                         ld_text(page.ld.article.get("inLanguage"))))
+
+
+def _site_name(page: _Page) -> str | None:
+    return _first(page.meta("og:site_name"), ld_text(page.ld.publisher),
+                  ld_text(page.ld.website.get("name")), page.meta("application-name"))
+
+
+def _description(page: _Page) -> str | None:
+    return _first(page.meta("description"), page.meta("og:description"),
+                  ld_text(page.ld.article.get("description")))
+
+
+def _title(page: _Page, site_name: str | None) -> tuple[str | None, str | None]:
+    """(title, site name): the first of JSON-LD headline, og:title, the visible headline
+    and ``<title>``, without its site-name part (which names the site when nothing else
+    did)."""
+    title_tag = page.tree.find(".//title")
+    title_text = clean_line(title_tag.text_content()) if title_tag is not None else None
+    host = urlsplit(page.url).hostname or ""
+    host = host[4:] if host.startswith("www.") else host
+    names = [n for n in (site_name, host, host.split(".")[0]) if n]
+    headline = page.headline
+    candidates = [ld_text(page.ld.article.get("headline")),
+                  page.meta("og:title", "twitter:title"), headline, title_text]
+    title = None
+    for candidate in candidates:
+        if not candidate:
+            continue
+        title, removed = strip_site_suffix(candidate, names, headline=headline)
+        if removed and not site_name and candidate == title_text:
+            site_name = removed
+        # a truncated JSON-LD/OG headline: the visible one is the whole of it
+        stem = title.rstrip(" .…")
+        if headline and title != headline and len(stem) > 10 \
+                and headline.casefold().startswith(stem.casefold()):
+            title = headline
+        break
+    if not site_name and title_text:
+        _, removed = strip_site_suffix(title_text, names, headline=headline)
+        site_name = removed
+    return title, site_name
+
+
+def _authors(page: _Page) -> tuple[str | None, list[str]]:
+    """(authors as seen, names): JSON-LD, else ``<meta>``; visible markup when neither
+    gives a name."""
+    raw, authors = None, []
+    article = page.ld.article
+    ld_authors = ld_names(article.get("author"), page.ld.by_id) if article else []
+    if ld_authors:
+        raw = ", ".join(ld_authors)
+        authors = _people(n for a in ld_authors for n in clean_author(a))
+    else:
+        value = page.meta("author", "article:author", "dc.creator", "parsely-author",
+                          "sailthru.author")
+        if value and not value.startswith(("http://", "https://")):
+            raw, authors = value, _people(clean_author(value))
+    if authors:
+        return raw, authors
+    for el in _AUTHOR_VISIBLE_XPATH(page.scope):
+        if not in_page_content(el) or _NOT_AUTHOR_XPATH(el):
+            continue
+        inner = _AUTHOR_NAME_XPATH(el)
+        value = visible(inner[0]) if inner else visible(el)
+        found = _people(clean_author(value)) if 0 < len(value) <= 80 else []
+        if found:
+            return value, found
+    return raw, authors
+
+
+# --- dates --------------------------------------------------------------------------------
+
+
+def _structured(*values: str | None) -> DateCandidates:
+    """The ISO values among ``values`` (JSON-LD, meta, ``<time datetime>``), normalised."""
+    out = []
+    for raw in values:
+        iso = parse_iso(raw) if raw else None
+        if iso:
+            out.append((iso, raw))
+    return out
+
+
+def _visible_dates(page: _Page, xpath: lxml.etree.XPath) -> DateCandidates:
+    """A date from each matching element of the post (its datetime/content/title
+    attribute, else its text)."""
+    default_year = page.url_date[0] if page.url_date else None
+    out = []
+    for el in xpath(page.scope):
+        if not in_page_content(el):
+            continue
+        for raw in (el.get("datetime"), el.get("content"), el.get("title"), visible(el)):
+            if not raw or len(raw) > 120:
+                continue
+            iso = parse_iso(raw) if raw == el.get("datetime") else parse_date(
+                raw, default_year=default_year, now=page.now)
+            if iso:
+                out.append((iso, raw))
+                break
+    return out
+
+
+def _dates_between(headline: lxml.html.HtmlElement, container: lxml.html.HtmlElement,
+                   default_year: int | None, now: datetime | None) -> DateCandidates:
+    """A full date in the text between the headline and the post body (the post's meta
+    line, whatever its class), as (iso, raw)."""
+    started = False
+    for el in headline.getroottree().getroot().iter(lxml.etree.Element):
+        if el is headline:
+            started = True
+            continue
+        if el is container:
+            break
+        if not started or headline in el.iterancestors():
+            continue
+        for piece in (el.text, el.tail):
+            if piece and FULL_DATE_RE.search(piece):
+                line = clean_line(piece)
+                iso = parse_date(line, default_year=default_year, now=now)
+                if iso and len(line) <= 120:
+                    return [(iso, line)]
+    return []
+
+
+def _published(page: _Page) -> tuple[str | None, str | None]:
+    article = page.ld.article
+    times = _TIME_PUBLISHED_XPATH(page.scope)
+    structured = _structured(
+        ld_text(article.get("datePublished")), page.meta("article:published_time"),
+        page.meta("og:published_time", "datepublished", "pubdate", "publishdate",
+                  "dc.date.issued", "dcterms.created", "date", "parsely-pub-date",
+                  "sailthru.date"),
+        times[0] if times else None,
+        ld_text(article.get("dateCreated")))
+    seen = _visible_dates(page, _DATE_VISIBLE_XPATH)
+    if not seen and page.heads and page.container is not None:
+        default_year = page.url_date[0] if page.url_date else None
+        seen = _dates_between(page.heads[0], page.container, default_year, page.now)
+    return pick_date(structured, seen, page.url_date)
+
+
+def _modified(page: _Page, published: str | None) -> tuple[str | None, str | None]:
+    article = page.ld.article
+    times = _TIME_MODIFIED_XPATH(page.scope)
+    structured = _structured(
+        ld_text(article.get("dateModified")), page.meta("article:modified_time"),
+        page.meta("og:updated_time"),
+        page.meta("datemodified", "dc.date.modified", "dcterms.modified", "last-modified"),
+        times[0] if times else None)
+    if structured:
+        return structured[0]
+    seen = _visible_dates(page, _MODIFIED_VISIBLE_XPATH)
+    if seen and seen[0][0] != published:
+        return seen[0]
+    return None, None
+
+
+# --- taxonomy -----------------------------------------------------------------------------
+
+
+def _taxonomy(page: _Page) -> tuple[list[str], list[str]]:
+    """(categories, tags): rel=category/rel=tag links in page order, then theme markup,
+    then ``article:section`` / ``article:tag`` meta and JSON-LD."""
+    cats, tags = [], []
+    for a in page.scope.iter("a"):
+        rel = (a.get("rel") or "").lower().split()
+        if not rel or not in_page_content(a):
+            continue
+        name = visible(a)
+        if "category" in rel:
+            cats.append(name)
+        elif "tag" in rel:
+            tags.append(name)
+    article = page.ld.article
+    if not cats:
+        cats = [visible(a) for a in _CATEGORY_FALLBACK_XPATH(page.scope)]
+    if not cats:
+        cats = page.metas.get("article:section", []) + ld_list(article.get("articleSection"))
+    if not tags:
+        tags = [visible(a) for a in _TAG_FALLBACK_XPATH(page.scope)]
+    if not tags:
+        tags = page.metas.get("article:tag", []) + (
+            ld_list(article.get("keywords")) if not page.metas.get("article:tag") else [])
+    return (dedupe(c for c in cats if c and len(c) <= 100),
+            dedupe(t for t in tags if t and len(t) <= 100))
+
+
+def metadata(tree: lxml.html.HtmlElement, url: str, now: datetime | None,
+             container: lxml.html.HtmlElement | None) -> Meta:
+    """The post's metadata (``container``: the post content container, if found)."""
+    page = _read_page(tree, url, now, container)
+    meta = Meta(canonical=_canonical(page), language=_language(page),
+                site_name=_site_name(page), description=_description(page))
+    meta.title, meta.site_name = _title(page, meta.site_name)
+    meta.authors_raw, meta.authors = _authors(page)
+    meta.published, meta.published_raw = _published(page)
+    meta.modified, meta.modified_raw = _modified(page, meta.published)
+    meta.categories, meta.tags = _taxonomy(page)
+    return meta
