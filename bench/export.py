@@ -6,7 +6,7 @@ edited re-captures), written as DIR/articles.jsonl; the same at 4N to show that 
 stays flat while the input grows. Each measurement runs in a fresh subprocess (peak RSS
 = its ru_maxrss):
 
-- ``export:<fmt>``: ``archive.export.export_dataset`` with the Article schema (default
+- ``export:<fmt>``: ``crawler.export.export_dataset`` with the Article schema (default
   selection: latest versions, exact + near dedup), for jsonl, parquet and csv;
 - ``export:parquet-no-near``: the same without near-duplicate detection (its cost);
 - ``baseline``: ``json.loads`` of every line into a list, rows made, then one
@@ -94,7 +94,7 @@ import json, resource, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[4])
 mode, src, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
-from crawler import dataset
+from crawler.export import rows as dataset
 t0 = time.perf_counter()
 rows = 0
 if mode == "baseline":
@@ -106,7 +106,7 @@ if mode == "baseline":
     pq.write_table(table, out / "all.parquet", compression="zstd")
     rows = table.num_rows
 else:
-    from archive.export import ExportOptions, export_dataset
+    from crawler.export import ExportOptions, export_dataset
     fmt = mode.split(":", 1)[1]
     near = not fmt.endswith("-no-near")
     fmt = fmt.removesuffix("-no-near")

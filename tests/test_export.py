@@ -18,7 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archive.errors import ArchiveError
-from archive.export import (
+from crawler.cli import main
+from crawler.export import (
     ExportOptions,
     Progress,
     export_dataset,
@@ -29,8 +30,7 @@ from archive.export import (
     parse_shard_size,
     text_schema,
 )
-from crawler import dataset
-from crawler.cli import main
+from crawler.export import rows as dataset
 from crawler.items import Article, Image, Provenance, article_to_dict
 
 ICT = timezone(timedelta(hours=7))
@@ -544,7 +544,7 @@ def test_reextract_damaged_warc_is_one_line(tmp_path: Path,
 
 @pytest.fixture(scope="module")
 def real_crawl(kontum_archive: tuple[str, Path]) -> Path:
-    """The kontumtv fixture site crawled through the replay server (tests/conftest.py)."""
+    """The kontumtv fixture site crawled through the fixture server (tests/conftest.py)."""
     return kontum_archive[1]
 
 
@@ -757,7 +757,7 @@ _vi_text = st.text(alphabet="aăâeêioôơuưyđ ÁÀẢÃẠấầẩẫậ\n\
 @settings(max_examples=200, deadline=None)
 @given(text=_vi_text)
 def test_text_hash_ignores_form_case_and_spacing(text: str) -> None:
-    from archive.export import text_hash
+    from crawler.export import text_hash
     variant = "  " + NFD(text).upper().replace(" ", " \t ") + "\n"
     if normalise_text(text):
         assert text_hash(variant) == text_hash(text)

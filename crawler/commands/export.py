@@ -1,7 +1,7 @@
 """``newsarchive export DIR... --format jsonl|parquet|csv|hf --out OUT``: dataset export.
 
-Argument parsing and wiring only: the work is :func:`archive.export.export_dataset`, the
-Article row schema is :mod:`crawler.dataset`. Progress goes to stderr (throttled), the
+Argument parsing and wiring only: the work is :func:`crawler.export.export_dataset`, the
+Article row schema is :mod:`crawler.export.rows`. Progress goes to stderr (throttled), the
 summary to stdout.
 """
 
@@ -11,17 +11,19 @@ import argparse
 import sys
 from pathlib import Path
 
-from archive.export import (
+from crawler.errors import NewsarchiveError
+from crawler.export import (
     FORMATS,
     ExportOptions,
     Progress,
+    check_export_target,
     export_dataset,
     parse_bound,
     parse_shard_size,
-    prepare_out,
 )
-from crawler import dataset
-from crawler.errors import NewsarchiveError
+from crawler.export import rows as article_rows
+from crawler.export.options import offset_text
+from crawler.extract.dates import VN_TZ
 
 HELP = """\
 Turn crawl folders into a dataset: JSONL, Parquet or CSV shards under OUT/data/ plus a
@@ -50,7 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     g = p.add_argument_group("filters")
     g.add_argument("--since", metavar="DATE",
                    help="date_published on/after (YYYY-MM-DD or ISO date-time; a bare date "
-                        "is a day at +07:00)")
+                        f"is a day at {offset_text(VN_TZ)})")
     g.add_argument("--until", metavar="DATE",
                    help="date_published on/before (a bare date includes the day)")
     g.add_argument("--category", action="append", default=[], metavar="NAME",
@@ -101,7 +103,7 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
     )
 
 
-def run(args: argparse.Namespace, rebuild: dataset.RebuildFn | None = None) -> int:
+def run(args: argparse.Namespace, rebuild: article_rows.RebuildFn | None = None) -> int:
     options = options_from_args(args)
     out: Path = args.out
     target = out.resolve()
@@ -109,20 +111,20 @@ def run(args: argparse.Namespace, rebuild: dataset.RebuildFn | None = None) -> i
         if target == d.resolve() or target in d.resolve().parents:
             raise NewsarchiveError(f"{out} is (or contains) the crawl folder {d}; "
                                    "choose another --out")
-    prepare_out(out, options.force)
+    check_export_target(out, options.force)
     if args.reextract:
         for d in args.dirs:
-            dataset.warc_paths(d)   # every folder checked before any work
+            article_rows.warc_paths(d)   # every folder checked before any work
         jsonl: list[Path] = []
-        records = dataset.reextracted_records(args.dirs, rebuild)
+        records = article_rows.reextracted_records(args.dirs, rebuild)
     else:
-        jsonl = dataset.crawl_dirs_jsonl(args.dirs)
+        jsonl = article_rows.crawl_dirs_jsonl(args.dirs)
         records = None
     progress = Progress(None if args.quiet else sys.stderr)
     summary = export_dataset(
-        jsonl, out, options=options, schema=dataset.article_schema(),
-        docs=dataset.field_docs(), to_row=dataset.article_row, records=records,
-        title=args.title, crawl_notes=dataset.warcinfo_notes(args.dirs), progress=progress)
+        jsonl, out, options=options, schema=article_rows.article_schema(),
+        docs=article_rows.field_docs(), to_row=article_rows.article_row, records=records,
+        title=args.title, crawl_notes=article_rows.warcinfo_notes(args.dirs), progress=progress)
     for line in summary.lines():
         print(line)
     return 0

@@ -10,8 +10,13 @@ without decoding JSON.
 
 Types: ``str`` -> string, ``int`` -> int64, ``list[str]`` -> list<string>, nested
 dataclasses -> struct; ``date_published``, ``date_modified`` and ``fetched_at`` are
-timestamps with zone (:data:`DATASET_TZ`, +07:00, the schema's default zone;
-``fetched_at`` is UTC). Settings read: none.
+timestamps with zone (:data:`DATASET_TZ`, the offset of ``VN_TZ``, the schema's default
+zone; ``fetched_at`` is UTC). Settings read: none.
+
+Crawl folders as export input: ``DIR/articles.jsonl`` (:func:`crawl_dirs_jsonl`), or
+records re-extracted from the WARCs of ``DIR/warc/`` (:func:`reextracted_records`, files
+found by :func:`archive.index.find_warc_files`), and the crawl lines of the dataset card
+(:func:`warcinfo_notes`).
 """
 
 from __future__ import annotations
@@ -25,10 +30,14 @@ from typing import Any
 
 import pyarrow as pa
 
+from archive.errors import ArchiveError
+from archive.index import find_warc_files
 from crawler.errors import NewsarchiveError
+from crawler.export.options import offset_text
+from crawler.extract.dates import VN_TZ
 from crawler.items import Article, Image, Provenance, article_to_dict
 
-DATASET_TZ = "+07:00"
+DATASET_TZ = offset_text(VN_TZ)
 TIMESTAMP_FIELDS = frozenset({"date_published", "date_modified"})
 FLAT_PROVENANCE = ("warc_filename", "warc_offset", "warc_length", "warc_record_id",
                    "warc_payload_digest", "fetched_at")
@@ -142,29 +151,39 @@ def crawl_dirs_jsonl(dirs: list[Path]) -> list[Path]:
     return paths
 
 
+def _crawl_warcs(d: Path) -> list[Path]:
+    """The WARC files of the crawl folder ``d`` (in ``d/warc/``; [] if none)."""
+    folder = d / "warc"
+    if not folder.is_dir():
+        return []
+    try:
+        return find_warc_files([folder])
+    except ArchiveError:   # a folder holding no WARC file: the caller says so its own way
+        return []
+
+
 def warc_paths(d: Path) -> list[Path]:
+    """The WARC files of the crawl folder ``d``; a one-line error when there are none."""
     if not d.is_dir():
         raise NewsarchiveError(f"{d}: no such crawl folder")
-    paths = sorted((d / "warc").glob("*.warc.gz"))
+    paths = _crawl_warcs(d)
     if not paths:
         raise NewsarchiveError(f"{d}: no WARC files in {d / 'warc'}")
     return paths
 
 
 def _default_rebuild() -> RebuildFn:
-    from crawler.articles import rebuild_from_warcs  # imports the extractor: only when used
+    from crawler.rebuild import rebuild_from_warcs  # imports the extractor: only when used
 
     return rebuild_from_warcs
 
 
 def reextracted_records(dirs: list[Path], rebuild: RebuildFn | None = None
                         ) -> Iterator[dict[str, Any]]:
-    """Article records rebuilt from DIR/warc/*.warc.gz (no network), as dicts.
+    """Article records rebuilt from the WARCs of DIR/warc/ (no network), as dicts.
 
-    ``rebuild`` defaults to :func:`crawler.articles.rebuild_from_warcs`. An unreadable,
+    ``rebuild`` defaults to :func:`crawler.rebuild.rebuild_from_warcs`. An unreadable,
     corrupt or truncated WARC ends the export with one line naming the folder."""
-    from archive.errors import ArchiveError
-
     rebuild = rebuild or _default_rebuild()
     for d in dirs:
         paths = warc_paths(d)
@@ -182,12 +201,11 @@ def reextracted_records(dirs: list[Path], rebuild: RebuildFn | None = None
 def warcinfo_notes(dirs: list[Path]) -> list[str]:
     """One line per crawl folder from the warcinfo record of its first WARC file
     (software, operator, hostname, isPartOf, date), for the dataset card."""
-    from archive.errors import ArchiveError
     from archive.reader import first_record, warcinfo_fields
 
     notes = []
     for d in dirs:
-        paths = sorted((d / "warc").glob("*.warc.gz")) if d.is_dir() else []
+        paths = _crawl_warcs(d) if d.is_dir() else []
         if not paths:
             continue
         note = f"{d.name}: {len(paths)} WARC file(s)"
