@@ -1,8 +1,8 @@
 """Crawl speed: our crawler vs ``wget --recursive --warc-file`` on the same generated site.
 
 Generates a synthetic WordPress site (``newsarchive fixtures generate --articles N``),
-serves it with the replay server (``newsarchive replay DIR --port 0``) and, in the same
-run, crawls it with:
+serves it with the fixture server (``newsarchive fixtures serve DIR --port 0``) and, in
+the same run, crawls it with:
 
 1. ``wget --recursive --level=inf --page-requisites --warc-file`` (the baseline: one
    connection, no parsing beyond links, no extraction);
@@ -41,13 +41,13 @@ from archive.reader import iter_captures  # noqa: E402
 
 
 def start_server(site: Path) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen([sys.executable, "-m", "crawler", "replay", str(site), "--port",
-                             "0"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "crawler", "fixtures", "serve", str(site),
+                             "--port", "0"], cwd=REPO, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
     base = proc.stdout.readline().strip() if proc.stdout else ""
     if not base.startswith("http://"):
         proc.kill()
-        raise SystemExit(f"replay server did not start: {base!r}")
+        raise SystemExit(f"fixture server did not start: {base!r}")
     return proc, base
 
 

@@ -24,16 +24,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def command_name(args: argparse.Namespace) -> str:
+    """The subcommand as typed: 'crawl', or with its action ('fixtures serve') for a command
+    whose actions are parsed into ``<command>_command``."""
+    action = getattr(args, f"{args.command}_command", None)
+    return f"{args.command} {action}" if action else args.command
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except ArchiveError as exc:
-        print(f"newsarchive {args.command}: error: {exc}", file=sys.stderr)
+        print(f"newsarchive {command_name(args)}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"newsarchive {args.command}: interrupted", file=sys.stderr)
+        print(f"newsarchive {command_name(args)}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0

@@ -1,4 +1,4 @@
-"""Shared test helpers: paths, the replay server started as a subprocess on port 0, the
+"""Shared test helpers: paths, the fixture server started as a subprocess on port 0, the
 ``newsarchive crawl`` subprocess, and the kontumtv fixture crawled once per session."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.commands.demo import ReplayProcess
+from crawler.commands.demo import FixtureServerProcess
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
@@ -23,10 +23,10 @@ BENCHMARKS = SHARED / "benchmarks"
 
 
 @contextlib.contextmanager
-def replay_server(site_dir: Path, *extra: str) -> Iterator[str]:
-    """Start ``newsarchive replay SITE --port 0`` (as ``newsarchive demo`` does); yield its
-    base URL ('http://127.0.0.1:N/')."""
-    with ReplayProcess(site_dir, *extra) as server:
+def fixture_server(site_dir: Path, *extra: str) -> Iterator[str]:
+    """Start ``newsarchive fixtures serve SITE --port 0`` (as ``newsarchive demo`` does);
+    yield its base URL ('http://127.0.0.1:N/')."""
+    with FixtureServerProcess(site_dir, *extra) as server:
         yield server.base
 
 
@@ -42,7 +42,7 @@ def run_crawl(*args: str, timeout: float = 120, progress: float = 0
 @pytest.fixture(scope="session")
 def kontum_server() -> Iterator[str]:
     """The kontumtv fixture site, served for the whole session."""
-    with replay_server(KONTUM) as base:
+    with fixture_server(KONTUM) as base:
         yield base
 
 
@@ -52,7 +52,7 @@ def kontum_archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]
     ``newsarchive crawl`` (tests only read the folder). The server it was crawled from is
     stopped afterwards, so anything that fetches from that base URL again fails."""
     out = tmp_path_factory.mktemp("kontum-archive") / "crawl"
-    with replay_server(KONTUM) as base:
+    with fixture_server(KONTUM) as base:
         proc = run_crawl(base, "--out", str(out), timeout=180)
     if proc.returncode != 0 or not (out / "articles.jsonl").exists():
         pytest.fail(f"crawl of the kontumtv fixture failed: {proc.stderr.strip()[-2000:]}")

@@ -21,11 +21,11 @@ import lxml.html
 import pytest
 
 from crawler.cli import main
-from crawler.sitegen import markup
-from crawler.sitegen.build import COVER_TAGS
-from crawler.sitegen.model import slugify
-from crawler.sitegen.policy import CrawlPolicy
-from crawler.sitegen.render import encode_cp1258
+from fixtures.sitegen import markup
+from fixtures.sitegen.build import COVER_TAGS
+from fixtures.sitegen.model import slugify
+from fixtures.sitegen.policy import CrawlPolicy
+from fixtures.sitegen.render import encode_cp1258
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
@@ -49,7 +49,7 @@ def routes(site: str) -> dict:
 
 
 def site_file(site_root: Path, path: str) -> Path | None:
-    """The file the replay server serves for a URL path (None: 404)."""
+    """The file the fixture server serves for a URL path (None: 404)."""
     rel = path.lstrip("/")
     candidates = [rel] if rel and not rel.endswith("/") else [
         rel + "index.html", rel + "index.xml"]

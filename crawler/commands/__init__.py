@@ -5,9 +5,8 @@ Each module defines ``register(subparsers) -> None``, adding its parser(s) with
 """
 
 COMMAND_MODULES = (
-    "demo",       # replay server + crawl + extract + summary on the bundled fixtures
-    "fixtures",   # fixtures build | generate
-    "replay",     # the offline replay server
+    "demo",       # fixture server + crawl + extract + summary on the bundled fixtures
+    "fixtures",   # fixtures build | generate | serve (the offline fixture sites)
     "crawl",      # crawl a site into WARC + index + articles
     "check",      # strict WARC 1.1 validator
     "index",      # CDXJ index of WARC files

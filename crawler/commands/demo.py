@@ -1,10 +1,10 @@
 """``newsarchive demo [--out out/demo]``: the main job on the bundled fixture, offline.
 
-Starts the replay server on the kontumtv fixture (``newsarchive replay fixtures/kontumtv
---port 0`` as a subprocess; its first stdout line is the base URL), crawls it into
-``--out`` (WARC files, CDXJ index, articles.jsonl) exactly as ``newsarchive crawl`` does,
-prints the crawl summary and a few of the articles written, and stops the server. No
-network beyond 127.0.0.1, no services.
+Starts the fixture server on the kontumtv fixture (``newsarchive fixtures serve
+fixtures/kontumtv --port 0`` as a subprocess; its first stdout line is the base URL),
+crawls it into ``--out`` (WARC files, CDXJ index, articles.jsonl) exactly as
+``newsarchive crawl`` does, prints the crawl summary and a few of the articles written,
+and stops the server. No network beyond 127.0.0.1, no services.
 
 The output folder is the demo's own: it is marked with ``.newsarchive-demo`` and emptied
 at the next run; a non-empty folder without that mark is refused (exit 2), so a demo never
@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
-        "demo", help="replay server + crawl + archive + articles on the bundled fixture",
+        "demo", help="fixture server + crawl + archive + articles on the bundled fixture",
         description="Serve the bundled kontumtv fixture on 127.0.0.1, crawl it into "
                     "--out (WARC, index.cdxj, articles.jsonl) and summarise. Offline.")
     p.add_argument("--out", "-o", default="out/demo", metavar="DIR",
@@ -75,12 +75,13 @@ def prepare_demo_out(out: Path) -> None:
         raise NewsarchiveError(f"cannot write to {out}: {exc.strerror or exc}") from None
 
 
-class ReplayProcess:
-    """``newsarchive replay DIR --port 0`` as a subprocess; ``base`` is its URL."""
+class FixtureServerProcess:
+    """``newsarchive fixtures serve DIR --port 0`` as a subprocess; ``base`` is its URL."""
 
     def __init__(self, site: Path, *extra: str, timeout: float = 30.0) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "crawler", "replay", str(site), "--port", "0", *extra],
+            [sys.executable, "-m", "crawler", "fixtures", "serve", str(site), "--port", "0",
+             *extra],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line: list[str] = []
         reader = threading.Thread(target=lambda: line.append(self.proc.stdout.readline()),
@@ -92,10 +93,10 @@ class ReplayProcess:
             err = self.proc.stderr.read() if self.proc.poll() is not None else ""
             self.stop()
             why = (err.strip().splitlines() or [first or "no URL printed"])[-1]
-            raise NewsarchiveError(f"the replay server did not start: {why}")
+            raise NewsarchiveError(f"the fixture server did not start: {why}")
         self.base = first
 
-    def __enter__(self) -> ReplayProcess:
+    def __enter__(self) -> FixtureServerProcess:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -144,9 +145,9 @@ def run(args: argparse.Namespace) -> int:
     fixture = find_fixture(args.fixture)
     out = Path(args.out)
     prepare_demo_out(out)
-    server = ReplayProcess(fixture)
+    server = FixtureServerProcess(fixture)
     try:
-        print(f"Replay server: {server.base} (serving {fixture})", flush=True)
+        print(f"Fixture server: {server.base} (serving {fixture})", flush=True)
         # Our own server on 127.0.0.1: no politeness delay needed.
         delay = 0.0 if args.delay is None else args.delay
         crawl_args = argparse.Namespace(**{**vars(args), "url": server.base, "out": str(out),

@@ -1,4 +1,4 @@
-"""The offline replay server (archive.replay*, ``newsarchive replay``).
+"""The fixture server (fixtures.server, ``newsarchive fixtures serve``).
 
 Most tests run the server in-process (a background thread) against small sites built in
 tmp_path; the CLI contract (first stdout line, clean SIGTERM, exit 2 on bad input) and the
@@ -30,11 +30,11 @@ from protego import Protego
 
 from archive import httputil
 from archive.errors import ArchiveError
-from archive.replay import serve_in_thread
-from archive.replay_faults import Fault
-from archive.replay_site import FixtureSite
 from crawler.cli import main as cli_main
-from tests.conftest import FIXTURES, KONTUM, REPO, replay_server
+from fixtures.server.faults import Fault
+from fixtures.server.http import serve_in_thread
+from fixtures.server.site import FixtureSite
+from tests.conftest import FIXTURES, KONTUM, REPO, fixture_server
 
 ORIGIN = "http://tin.test"
 ARTICLE = "/thời-sự/bài-một/"
@@ -125,7 +125,7 @@ def build_site(folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_site(tmp_path_factory.mktemp("replay"))
+    return build_site(tmp_path_factory.mktemp("fixture-site"))
 
 
 @pytest.fixture(scope="module")
@@ -609,11 +609,11 @@ def test_bad_fault_rejected_with_clear_message(text: str, message: str) -> None:
 # -- CLI ---------------------------------------------------------------------------------
 
 def test_cli_serves_and_exits_cleanly_on_sigterm(site_dir: Path) -> None:
-    with replay_server(site_dir) as url:
+    with fixture_server(site_dir) as url:
         assert url.startswith("http://127.0.0.1:") and url.endswith("/")
         resp, body = fetch(url, "/cu-ky/")
         assert resp.getheader("Content-Type") == "text/html; charset=windows-1258"
-    proc = subprocess.Popen([sys.executable, "-m", "crawler", "replay", str(site_dir),
+    proc = subprocess.Popen([sys.executable, "-m", "crawler", "fixtures", "serve", str(site_dir),
                              "--fault", '{"match": "/", "mode": "status", "times": 1}'],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
     url = proc.stdout.readline().strip()
@@ -643,11 +643,11 @@ def test_cli_serves_and_exits_cleanly_on_sigterm(site_dir: Path) -> None:
 ])
 def test_bad_dir_is_one_line_and_exit_2(tmp_path: Path, make, message: str,
                                         capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli_main(["replay", str(make(tmp_path))]) == 2
+    assert cli_main(["fixtures", "serve", str(make(tmp_path))]) == 2
     out, err = capsys.readouterr()
     lines = err.strip().splitlines()
     assert out == "" and len(lines) == 1 and message in lines[0], err
-    assert lines[0].startswith("newsarchive replay: error:")
+    assert lines[0].startswith("newsarchive fixtures serve: error:")
 
 
 @pytest.mark.parametrize("args, message", [
@@ -656,13 +656,14 @@ def test_bad_dir_is_one_line_and_exit_2(tmp_path: Path, make, message: str,
 ])
 def test_bad_options_are_one_line_and_exit_2(tmp_path: Path, args: list[str], message: str,
                                              capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli_main(["replay", str(tmp_path), *args]) == 2
+    assert cli_main(["fixtures", "serve", str(tmp_path), *args]) == 2
     out, err = capsys.readouterr()
     assert out == "" and len(err.strip().splitlines()) == 1 and message in err, err
 
 
 def test_cli_subprocess_bad_dir_exit_2(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "crawler", "replay", str(tmp_path / "x")],
+    result = subprocess.run([sys.executable, "-m", "crawler", "fixtures", "serve",
+                             str(tmp_path / "x")],
                             capture_output=True, text=True, cwd=REPO, timeout=30)
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and "no such fixture folder" in result.stderr
@@ -702,7 +703,7 @@ def _status_from_files(site: Path, target: str, routes: dict) -> int:
 
 
 @pytest.fixture(scope="module")
-def fixture_server(request: pytest.FixtureRequest) -> Iterator[Callable[[Path], str]]:
+def bundled_server(request: pytest.FixtureRequest) -> Iterator[Callable[[Path], str]]:
     """Base URL of a bundled fixture site's server (kontumtv: the session server)."""
     with contextlib.ExitStack() as stack:
         bases: dict[Path, str] = {}
@@ -710,7 +711,7 @@ def fixture_server(request: pytest.FixtureRequest) -> Iterator[Callable[[Path], 
         def base_for(site: Path) -> str:
             if site not in bases:
                 bases[site] = (request.getfixturevalue("kontum_server") if site == KONTUM
-                               else stack.enter_context(replay_server(site)))
+                               else stack.enter_context(fixture_server(site)))
             return bases[site]
 
         yield base_for
@@ -718,9 +719,9 @@ def fixture_server(request: pytest.FixtureRequest) -> Iterator[Callable[[Path], 
 
 @pytest.mark.integration
 @pytest.mark.parametrize("site", FIXTURE_SITES, ids=lambda p: p.name)
-def test_every_expected_url_answers(site: Path, fixture_server) -> None:
+def test_every_expected_url_answers(site: Path, bundled_server) -> None:
     lines = _gold_lines(site, "expected_urls.txt")
-    base = fixture_server(site)
+    base = bundled_server(site)
     routes = _routes(site)
     origin = routes["origin"]
     parts = urlsplit(base)
@@ -749,9 +750,9 @@ def test_every_expected_url_answers(site: Path, fixture_server) -> None:
 
 @pytest.mark.integration
 @pytest.mark.parametrize("site", FIXTURE_SITES, ids=lambda p: p.name)
-def test_robots_forbidden_pages_exist_but_are_disallowed(site: Path, fixture_server) -> None:
+def test_robots_forbidden_pages_exist_but_are_disallowed(site: Path, bundled_server) -> None:
     lines = _gold_lines(site, "forbidden_urls.txt")
-    base = fixture_server(site)
+    base = bundled_server(site)
     routes = _routes(site)
     origin = routes["origin"]
     robots = Protego.parse(fetch(base, "/robots.txt")[1].decode("utf-8"))

@@ -1,4 +1,4 @@
-"""Benchmark: requests/s of the replay server against Python's ThreadingHTTPServer.
+"""Benchmark: requests/s of the fixture server against Python's ThreadingHTTPServer.
 
 Both servers run as subprocesses on 127.0.0.1 serving the same document root; the same
 keep-alive client load (CONCURRENCY connections, REQUESTS GETs cycling over every URL of
@@ -6,7 +6,7 @@ the site, ``Accept-Encoding: gzip`` like a crawler) drives each in turn, after o
 pass over all URLs (its rate, cache cold, is printed too). Prints requests/s for each and
 the ratio.
 
-    .venv/bin/python bench/replay_server.py [DIR] [--requests 5000] [--concurrency 4]
+    .venv/bin/python bench/fixture_server.py [DIR] [--requests 5000] [--concurrency 4]
 
 DIR defaults to fixtures/kontumtv when it has a site/ folder, else a synthetic site of
 300 Vietnamese pages built in a temporary folder. Keep runs short: the machine is shared.
@@ -32,7 +32,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 class Handler(SimpleHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"          # keep-alive, like the replay server
+    protocol_version = "HTTP/1.1"          # keep-alive, like the fixture server
     disable_nagle_algorithm = True         # else Nagle + delayed ACK cap it at ~100/s
     def log_message(self, *args):
         pass
@@ -144,13 +144,14 @@ def main() -> int:
         urls = site_urls(root)
         print(f"site {folder} ({len(urls)} URLs), {args.requests} requests, "
               f"{args.concurrency} keep-alive connections")
-        ours = measure("replay server (asyncio)",
-                       [sys.executable, "-m", "crawler", "replay", str(folder), "--port", "0"],
+        ours = measure("fixture server (asyncio)",
+                       [sys.executable, "-m", "crawler", "fixtures", "serve", str(folder),
+                        "--port", "0"],
                        urls, args.requests, args.concurrency)
         base = measure("http.server (threading)",
                        [sys.executable, "-c", BASELINE, str(root)],
                        urls, args.requests, args.concurrency)
-    print(f"ratio replay/http.server    {ours / base:10.2f}x")
+    print(f"ratio fixtures/http.server  {ours / base:10.2f}x")
     return 0
 
 
