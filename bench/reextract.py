@@ -1,12 +1,12 @@
 """Re-extraction memory: ``newsarchive extract`` peak RSS as the archive grows.
 
 Generates two synthetic WordPress sites (``newsarchive fixtures generate --articles N``
-and ``4N``), serves each with the replay server (``newsarchive replay DIR --port 0``),
-crawls it once (``newsarchive crawl URL --out OUT --delay 0 --concurrency 8``, article
-pipeline off: only the WARCs are needed), then runs ``newsarchive extract OUT --out
-FILE`` in a fresh subprocess per measurement (peak RSS = its ru_maxrss):
+and ``4N``), serves each with the fixture server (``newsarchive fixtures serve DIR
+--port 0``), crawls it once (``newsarchive crawl URL --out OUT --delay 0 --concurrency
+8``, article pipeline off: only the WARCs are needed), then runs ``newsarchive extract
+OUT --out FILE`` in a fresh subprocess per measurement (peak RSS = its ru_maxrss):
 
-- ``streaming``: the command as shipped (``crawler.articles.iter_posts_from_warcs``
+- ``streaming``: the command as shipped (``crawler.rebuild.iter_posts_from_warcs``
   keeps only record locations and small per-post tuples, and reads a post's pages when
   it is yielded);
 - ``baseline``: the same command with :func:`baseline_iter_posts` patched in, the
@@ -47,10 +47,11 @@ def baseline_iter_posts(paths: Iterable[str | os.PathLike[str]],
     """The earlier all-in-memory ``iter_posts_from_warcs`` (kept as the baseline)."""
     from urllib.parse import urljoin
 
+    from archive.index import find_warc_files
     from archive.reader import iter_captures
     from crawler import pages as pg
-    from crawler.articles import _HTML_TYPES, _MAX_REDIRECTS, _page_capture, find_warc_files
     from crawler.items import PostItem
+    from crawler.rebuild import _HTML_TYPES, _MAX_REDIRECTS, _page_capture
 
     files = find_warc_files(paths)
     latest: dict[str, Any] = {}
@@ -116,7 +117,7 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[4])
 sys.path.insert(0, sys.argv[4] + "/bench")
 mode, crawl, out = sys.argv[1], sys.argv[2], sys.argv[3]
-import crawler.articles as articles
+import crawler.rebuild as articles
 from crawler.cli import main
 if mode == "baseline":  # iter_extracted (what the command runs) looks it up here
     import reextract
@@ -135,13 +136,13 @@ def crawl_site(work: Path, articles: int, concurrency: int) -> tuple[Path, int]:
     site, out = work / f"site-{articles}", work / f"crawl-{articles}"
     subprocess.run([sys.executable, "-m", "crawler", "fixtures", "generate", "--articles",
                     str(articles), str(site)], cwd=REPO, check=True, capture_output=True)
-    server = subprocess.Popen([sys.executable, "-m", "crawler", "replay", str(site), "--port",
-                               "0"], cwd=REPO, stdout=subprocess.PIPE,
+    server = subprocess.Popen([sys.executable, "-m", "crawler", "fixtures", "serve", str(site),
+                               "--port", "0"], cwd=REPO, stdout=subprocess.PIPE,
                               stderr=subprocess.DEVNULL, text=True)
     try:
         base = server.stdout.readline().strip() if server.stdout else ""
         if not base.startswith("http://"):
-            raise SystemExit(f"replay server did not start: {base!r}")
+            raise SystemExit(f"fixture server did not start: {base!r}")
         proc = subprocess.run([sys.executable, "-m", "crawler", "crawl", base, "--out",
                                str(out), "--delay", "0", "--concurrency", str(concurrency),
                                "--progress", "0", "-s", "ITEM_PIPELINES={}"],

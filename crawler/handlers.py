@@ -13,9 +13,10 @@ in ``request.meta["newsarchive_warc"]``, so articles built from a replay point a
 original archive. WARC capture is off while replaying unless ``ARCHIVE_CAPTURE_REPLAY``
 is true (see crawler.middlewares); with it on, provenance points at the new WARCs.
 
-The index (URL -> file and offset of the latest capture) comes from a crawl folder's
-``index.cdxj`` when it is newer than the folder's WARCs, else from one pass over the
-WARCs; bodies are read back on demand with ``archive.reader.read_capture``.
+The index (URL -> file and offset of the latest capture) is
+``archive.index.LatestCaptures``: a crawl folder's ``index.cdxj`` when it is newer than
+the folder's WARCs, else one pass over the WARCs; bodies are read back on demand with
+``archive.reader.read_capture``.
 
 Settings read: ``NEWSARCHIVE_REPLAY_FROM`` (list of WARC files, or folders holding
 ``warc/*.warc.gz`` or ``*.warc.gz``). :func:`replay_settings` gives the settings the crawl
@@ -30,7 +31,6 @@ import ipaddress
 import logging
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,11 +39,10 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 
-from archive.index import CdxjIndex
-from archive.reader import iter_captures, read_capture
-from archive.records import warc_target_uri
-from crawler.articles import find_warc_files, provenance_from_location
-from crawler.middlewares import META_PROVENANCE
+from archive.index import LatestCaptures, find_warc_files
+from archive.reader import read_capture
+from crawler import meta
+from crawler.articles import provenance_from_location
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -56,7 +55,7 @@ MISS_HEADER = "X-Newsarchive-Replay"
 def replay_sources(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """The paths as given, checked: each must be a WARC file or a folder holding WARCs.
 
-    Raises NewsarchiveError (one line) otherwise.
+    Raises ArchiveError (one line) otherwise (``archive.index.find_warc_files``).
     """
     sources = [Path(p) for p in paths]
     for source in sources:
@@ -76,85 +75,6 @@ def replay_settings(paths: Iterable[str | os.PathLike[str]]) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    path: Path
-    offset: int
-    when: tuple[Any, ...]  # sort key: the largest is the latest capture
-
-
-def _fresh_index(folder: Path, files: list[Path]) -> Path | None:
-    """``folder/index.cdxj`` when it exists and is newer than every WARC it covers."""
-    index = folder / "index.cdxj"
-    try:
-        mtime = index.stat().st_mtime
-        return index if all(f.stat().st_mtime <= mtime for f in files) else None
-    except OSError:
-        return None
-
-
-class ReplayIndex:
-    """URL (as in WARC-Target-URI) -> location of its latest archived response.
-
-    Built from a crawl folder's ``index.cdxj`` when it is up to date (no WARC is read),
-    else by one pass over the WARCs. Latest = the largest WARC-Date; captures within the
-    same second (a retried 503 and its 200) are ordered by file and offset, so the later
-    one wins. Only the exact URL is matched: SURT folding (http/https, www, query order)
-    would serve another URL's answer, and a replayed crawl must see what the live one saw.
-    """
-
-    def __init__(self, sources: Iterable[Path]) -> None:
-        self._latest: dict[str, _Entry] = {}
-        self.files: list[Path] = []
-        self.from_cdxj: list[Path] = []
-        for source in sources:
-            files = find_warc_files([source])
-            self.files.extend(files)
-            index = _fresh_index(source, files) if source.is_dir() else None
-            if index is not None:
-                self._add_cdxj(index, files)
-                self.from_cdxj.append(index)
-            else:
-                self._add_scan(files)
-
-    def _offer(self, url: str, entry: _Entry) -> None:
-        old = self._latest.get(url)
-        if old is None or entry.when >= old.when:
-            self._latest[url] = entry
-
-    def _add_scan(self, files: list[Path]) -> None:
-        for path in files:
-            rank = len(self.files) + files.index(path)  # later files rank higher
-            for capture in iter_captures([path]):
-                self._offer(capture.url, _Entry(path, capture.offset,
-                                                (capture.fetched_at.strftime("%Y%m%d%H%M%S"),
-                                                 rank, capture.offset)))
-
-    def _add_cdxj(self, index_path: Path, files: list[Path]) -> None:
-        by_name = {f.name: (rank, f) for rank, f in enumerate(files, len(self.files))}
-        for entry in CdxjIndex.load(index_path).entries:
-            if entry.status is None or entry.mime == "warc/revisit":
-                continue  # only response records are replayed
-            found = by_name.get(Path(entry.filename).name)
-            if found is None:
-                continue
-            rank, path = found
-            self._offer(entry.url, _Entry(path, entry.offset,
-                                          (entry.timestamp, rank, entry.offset)))
-
-    def __len__(self) -> int:
-        return len(self._latest)
-
-    def lookup(self, url: str) -> _Entry | None:
-        entry = self._latest.get(url)
-        if entry is None:
-            try:
-                entry = self._latest.get(warc_target_uri(url))
-            except Exception:  # an unusable URL is simply not archived
-                return None
-        return entry
-
-
 class WarcReplayDownloadHandler:
     """Scrapy download handler (http/https) serving responses from WARC files."""
 
@@ -166,7 +86,7 @@ class WarcReplayDownloadHandler:
             raise NotConfigured("NEWSARCHIVE_REPLAY_FROM is not set")
         self.crawler = crawler
         self.stats = crawler.stats
-        self.index = ReplayIndex(replay_sources(paths))
+        self.index = LatestCaptures(replay_sources(paths))
         files = self.index.files
         self.stats.set_value("replay/index/urls", len(self.index))
         capture = crawler.settings.getbool("ARCHIVE_CAPTURE_REPLAY")
@@ -182,7 +102,7 @@ class WarcReplayDownloadHandler:
     async def download_request(self, request: Request) -> Response:
         entry = None
         if request.method.upper() in ("GET", "HEAD"):
-            entry = self.index.lookup(request.url)
+            entry = self.index.get(request.url)
         if entry is None:
             return self._miss(request)
         capture = read_capture(entry.path, entry.offset)
@@ -197,7 +117,7 @@ class WarcReplayDownloadHandler:
                 ip = ipaddress.ip_address(capture.ip_address)
             except ValueError:
                 ip = None
-        request.meta[META_PROVENANCE] = provenance_from_location(capture)
+        request.meta[meta.PROVENANCE] = provenance_from_location(capture)
         self.stats.inc_value("replay/hit")
         return cls(url=request.url, status=capture.status, headers=headers, body=body,
                    flags=["replayed"], request=request, ip_address=ip,
@@ -206,7 +126,7 @@ class WarcReplayDownloadHandler:
     def _miss(self, request: Request) -> Response:
         self.stats.inc_value("replay/miss")
         logger.debug("Not in the archive: %(url)s", {"url": request.url})
-        body = f"newsarchive replay: {request.url} is not in the archive\n".encode()
+        body = f"newsarchive --replay-from: {request.url} is not in the archive\n".encode()
         headers = Headers({MISS_HEADER: "miss", "Content-Type": "text/plain; charset=utf-8",
                            "Content-Length": str(len(body))})
         return Response(url=request.url, status=404, headers=headers, body=body,

@@ -59,7 +59,7 @@ from scrapy.utils.misc import load_object
 from archive.errors import ArchiveError
 from archive.records import WARC_VERSION, HttpExchange, build_metadata
 from archive.writer import WarcWriter
-from crawler import __version__
+from crawler import __version__, meta
 from crawler.articles import provenance_from_location
 from crawler.errors import NewsarchiveError
 
@@ -68,15 +68,6 @@ if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
-
-#: request.meta key holding the Provenance of the response record (read by the spider).
-META_PROVENANCE = "newsarchive_warc"
-#: response.meta key where the spider records the links it found on a page.
-META_OUTLINKS = "newsarchive_outlinks"
-#: request.meta key: when the fetch started (the response record's WARC-Date).
-META_FETCH_START = "newsarchive_fetch_start"
-#: response.meta key: record id of the response record (metadata records refer to it).
-META_RECORD_ID = "newsarchive_warc_record_id"
 
 FINISH_REASON_WRITE_ERROR = "warc_write_error"
 _SESSION_ATTR = "_newsarchive_warc_session"
@@ -328,7 +319,7 @@ class WarcCaptureMiddleware:
         return cls(crawler, session)
 
     def process_request(self, request: Request) -> None:
-        request.meta[META_FETCH_START] = self.session.clock()
+        request.meta[meta.FETCH_START] = self.session.clock()
         return None
 
     def process_response(self, request: Request, response: Response) -> Response:
@@ -336,7 +327,7 @@ class WarcCaptureMiddleware:
             raise IgnoreRequest(f"not archived (WARC writing failed): {request.url}")
         if not request.url.startswith(("http://", "https://")):
             return response
-        fetched_at = request.meta.get(META_FETCH_START) or self.session.clock()
+        fetched_at = request.meta.get(meta.FETCH_START) or self.session.clock()
         if response.protocol is None:
             self.stats.inc_value("warc/protocol_unknown")
         try:
@@ -345,8 +336,8 @@ class WarcCaptureMiddleware:
             self.session.fail("exchange", request.url, exc)
             raise IgnoreRequest(f"not archived (WARC write failed): {request.url}") from exc
         self.stats.inc_value(f"warc/responses/status/{response.status}")
-        request.meta[META_PROVENANCE] = provenance_from_location(location)
-        request.meta[META_RECORD_ID] = location.record_id
+        request.meta[meta.PROVENANCE] = provenance_from_location(location)
+        request.meta[meta.RECORD_ID] = location.record_id
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
@@ -358,7 +349,7 @@ class WarcCaptureMiddleware:
             return None
         name = type(exception).__name__
         self.stats.inc_value(f"warc/exceptions/{name}")
-        start = request.meta.get(META_FETCH_START)
+        start = request.meta.get(meta.FETCH_START)
         detail = " ".join(str(exception).split())[:300]
         fields: dict[str, object] = {"fetchError": f"{name}: {detail}" if detail else name}
         if isinstance(start, datetime):
@@ -413,15 +404,15 @@ class WarcMetadataMiddleware:
             self._write(response, followed)
 
     def _write(self, response: Response, followed: list[str]) -> None:
-        record_id = response.meta.get(META_RECORD_ID)
+        record_id = response.meta.get(meta.RECORD_ID)
         if not record_id or self.session.failed or not _is_html(response):
             return
-        outlinks = response.meta.get(META_OUTLINKS)
+        outlinks = response.meta.get(meta.OUTLINKS)
         if outlinks is None:
             outlinks = followed
         links = list(dict.fromkeys(str(u) for u in outlinks))
         fields: dict[str, object] = {"outlink": links}
-        start = response.meta.get(META_FETCH_START)
+        start = response.meta.get(meta.FETCH_START)
         if isinstance(start, datetime):
             fields["fetchTime"] = _iso_ms(start)
         latency = response.meta.get("download_latency")

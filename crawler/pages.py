@@ -1,4 +1,4 @@
-"""Pure functions on fetched pages: page kind, canonical URL, post pagination, link policy.
+"""Pure functions on fetched pages: page kind, head information, canonical URL, post pages.
 
 Shared by the spider (live crawl) and by re-extraction from WARCs: every function takes
 plain values (URL, Content-Type, body bytes or text, an lxml tree), never a Scrapy object,
@@ -9,14 +9,11 @@ so a WARC record and a live response give the same answers.
   ``category``, ``tag``, ``author``, ``page-id-N``, ``error404``), then metadata
   (og:type, JSON-LD, article:published_time), then URL patterns; feeds and sitemaps from
   their content type and root element.
-- :func:`normalize_url`: the one normalisation of an article URL (fragments, AMP,
-  ``?replytocom=``, tracking parameters, trailing-slash variants);
-  :func:`canonical_url` applies it to rel=canonical / og:url when the page has one.
-  :func:`request_url` is the lighter form used to deduplicate links before fetching
-  (it keeps what the server may answer differently: slashes, AMP suffixes, ``?p=``).
+- :func:`canonical_url`: rel=canonical / og:url when the page has one, normalised with
+  ``crawler.links.normalize_url`` (URLs and the link policy live in ``crawler.links``;
+  sitemaps, feeds and the REST API in ``crawler.discovery``).
 - :func:`post_page_urls` / :func:`post_page_number`: multi-page posts (``.page-links``,
   ``/slug/2/``, ``?page=2``).
-- :func:`classify_link`: the crawl policy of docs/ARCHITECTURE.md for one link.
 
 Regexes rather than a parser for the head: the spider calls :func:`head_info` on every
 page, and the handful of ``<link>``/``<meta>``/``<body>`` tags it needs are found in a
@@ -29,27 +26,23 @@ Reads no settings.
 from __future__ import annotations
 
 import enum
-import gzip
-import json
 import re
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import unescape
 from typing import Any
-from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
-from w3lib.url import safe_url_string
-
-from crawler.encoding import decode_html as _decode_html
-from crawler.sites import netloc_of
+from archive.httputil import media_type
+from crawler.extract.dates import url_date
+from crawler.extract.html import decode_html as _decode_html
+from crawler.extract.jsonld import ARTICLE_TYPES
+from crawler.links import is_listing_path, normalize_url
 
 __all__ = [
-    "HeadInfo", "LinkKind", "PageKind", "canonical_url", "classify_link", "decode_html",
-    "feed_parent", "head_info", "is_listing_path", "media_type", "normalize_url",
-    "page_kind", "post_page_number", "post_page_urls", "post_variant_of", "request_url",
-    "sniff_xml_kind",
-    "url_date",
+    "HeadInfo", "PageKind", "canonical_url", "decode_html", "head_info", "media_type",
+    "page_kind", "post_page_number", "post_page_urls", "sniff_xml_kind", "url_date",
 ]
 
 
@@ -68,28 +61,11 @@ class PageKind(enum.StrEnum):
     OTHER = "other"        # stylesheets, scripts, images, attachments, anything else
 
 
-class LinkKind(enum.StrEnum):
-    PAGE = "page"            # an HTML page (or a redirect to one): fetch and parse
-    FEED = "feed"            # a site / category / tag feed: fetch and parse
-    SITEMAP = "sitemap"
-    REQUISITE = "requisite"  # stylesheet, script, image, font: fetch, archive, no parse
-    SKIP = "skip"            # never fetched (reason given alongside)
-
-
 # --- Decoding --------------------------------------------------------------------------
-
-def media_type(content_type: str | bytes | None) -> str:
-    """'text/html; charset=UTF-8' -> 'text/html'."""
-    if content_type is None:
-        return ""
-    if isinstance(content_type, bytes):
-        content_type = content_type.decode("latin-1")
-    return content_type.split(";", 1)[0].strip().lower()
-
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
     """HTML bytes -> NFC text by the one rule extraction uses too
-    (:func:`crawler.encoding.decode_html`: BOM, valid UTF-8, then the HTTP charset,
+    (:func:`crawler.extract.html.decode_html`: BOM, valid UTF-8, then the HTTP charset,
     ``<meta>``, detection; windows-1258 included)."""
     return _decode_html(body, content_type)[0]
 
@@ -100,12 +76,12 @@ _TAG = re.compile(r"<(link|meta|body|html|base)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')
                   re.IGNORECASE)
 _ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
 _BODY_START = re.compile(r"<body\b", re.IGNORECASE)
-_JSONLD_TYPE = re.compile(
-    r'"@type"\s*:\s*(?:\[\s*)?"(NewsArticle|Article|BlogPosting|ReportageNewsArticle|'
-    r'AnalysisNewsArticle|OpinionNewsArticle|LiveBlogPosting|VideoObject|'
-    r'CollectionPage|WebPage|AboutPage|ContactPage|ProfilePage|SearchResultsPage)"')
-_ARTICLE_LD = {"NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle",
-               "AnalysisNewsArticle", "OpinionNewsArticle", "LiveBlogPosting"}
+# The JSON-LD types that classify a page: the article types (crawler.extract.jsonld, the
+# one list), a video post, and the WordPress page types.
+_PAGE_LD = ("VideoObject", "CollectionPage", "WebPage", "AboutPage", "ContactPage",
+            "ProfilePage", "SearchResultsPage")
+_JSONLD_TYPE = re.compile(r'"@type"\s*:\s*(?:\[\s*)?"(' + "|".join(
+    sorted(ARTICLE_TYPES | set(_PAGE_LD), key=len, reverse=True)) + r')"')
 _FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml"}
 
 
@@ -206,17 +182,8 @@ def head_info(html: str) -> HeadInfo:
 
 _LISTING_CLASSES = {"home", "blog", "archive", "category", "tag", "author", "date",
                     "search", "search-results", "post-type-archive"}
-_LISTING_PATH = re.compile(
-    r"(?:^|/)(?:category|tag|author|chuyen-muc|danh-muc|the|tac-gia)/[^?#]+"
-    r"|/page/\d+/?$|^/(?:\d{4}/(?:\d{2}/(?:\d{2}/)?)?)?$")
 _POSTID = re.compile(r"^postid-\d+$")
 _PAGEID = re.compile(r"^page-id-\d+$")
-
-
-def is_listing_path(path: str) -> bool:
-    """URL-path heuristics for WordPress listings: home, /category/, /tag/, /author/,
-    date archives (/2017/, /2017/09/), pagination (/page/N/)."""
-    return bool(_LISTING_PATH.search(path or "/"))
 
 
 def sniff_xml_kind(body: bytes) -> PageKind | None:
@@ -278,115 +245,14 @@ def html_kind(path: str, info: HeadInfo) -> PageKind:
         if any(c.startswith("tax-") for c in classes):
             return PageKind.LISTING
     # No WordPress body classes: metadata, then the URL.
-    if info.jsonld_types & _ARTICLE_LD or info.og_type == "article" or info.published_time:
+    if info.jsonld_types & ARTICLE_TYPES or info.og_type == "article" or info.published_time:
         return PageKind.POST
     if is_listing_path(path) or "CollectionPage" in info.jsonld_types:
         return PageKind.LISTING
     return PageKind.PAGE
 
 
-# --- URL normalisation ------------------------------------------------------------------
-
-_TRACKING = re.compile(r"^(?:utm_[a-z_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|"
-                       r"igshid|zarsrc|zx)$", re.IGNORECASE)
-_ARTICLE_NOISE = re.compile(r"^(?:replytocom|amp|noamp|share|nb|unapproved|cpage|"
-                            r"moderation-hash|preview_id|preview_nonce)$", re.IGNORECASE)
-_VIEW_SUFFIX = re.compile(r"(?<=.)(?:/(?:amp|comment-page-\d+))+/?$")
-_VARIANT = re.compile(r"^(.+?/)(?:comment-page-\d+|embed|amp)/?$")
-_VARIANT_QUERY = re.compile(r"(?:^|&)(?:cpage=\d+|embed=true|amp(?:=1)?)(?:&|$)")
-
-
-def _clean_netloc(parts: SplitResult) -> str:
-    """``user:password@`` (kept as given) + :func:`crawler.sites.netloc_of`."""
-    userinfo = ""
-    if parts.username is not None:
-        userinfo = parts.username + (f":{parts.password}" if parts.password else "") + "@"
-    return userinfo + netloc_of(parts)
-
-
-def _filter_query(query: str, drop: re.Pattern[str], drop2: re.Pattern[str] | None) -> str:
-    if not query:
-        return ""
-    pairs = parse_qsl(query, keep_blank_values=True)
-    kept = [(k, v) for k, v in pairs
-            if not drop.match(k) and not (drop2 is not None and drop2.match(k))]
-    if len(kept) == len(pairs):
-        return query
-    return urlencode(kept)
-
-
-def remove_dot_segments(path: str) -> str:
-    """RFC 3986 5.2.4: '/a/./b/../c' -> '/a/c' (links in the wild carry them)."""
-    if "." not in path:
-        return path
-    out: list[str] = []
-    segments = path.split("/")
-    for i, seg in enumerate(segments):
-        last = i == len(segments) - 1
-        if seg == ".":
-            if last:
-                out.append("")
-        elif seg == "..":
-            if len(out) > 1:
-                out.pop()
-            if last:
-                out.append("")
-        else:
-            out.append(seg)
-    result = "/".join(out)
-    return result if result.startswith("/") else "/" + result
-
-
-def request_url(url: str) -> str:
-    """The form of a link used to deduplicate before fetching: ASCII-safe, scheme and host
-    lower-cased, default port and fragment dropped, tracking parameters (utm_*, fbclid,
-    ...) removed. Slashes, AMP suffixes and ``?p=`` stay: the server may answer them
-    differently (a redirect is worth archiving)."""
-    url = safe_url_string(url.strip())
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    netloc = _clean_netloc(parts)
-    query = _filter_query(parts.query, _TRACKING, None)
-    return urlunsplit((scheme, netloc, remove_dot_segments(parts.path or "/"), query, ""))
-
-
-def normalize_url(url: str) -> str:
-    """The one normalisation of an article URL (the deduplication key).
-
-    Idempotent. Removes the fragment, dot segments and repeated slashes,
-    ``?replytocom=``, ``amp``, ``cpage`` and tracking parameters and AMP / comments-page
-    suffixes (``/slug/amp/``, ``/slug/comment-page-2/`` -> ``/slug/``); lower-cases
-    scheme and host; drops the default port; gives extension-less WordPress permalinks
-    their trailing slash (``/slug`` -> ``/slug/``). ``/?p=ID`` stays (only the page knows
-    its slug: use :func:`canonical_url`)."""
-    url = safe_url_string(url.strip())
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    netloc = _clean_netloc(parts)
-    path = re.sub(r"//+", "/", remove_dot_segments(parts.path or "/"))
-    path = _VIEW_SUFFIX.sub("/", path)
-    last = path.rsplit("/", 1)[-1]
-    if last and "." not in last:
-        path += "/"
-    query = _filter_query(parts.query, _TRACKING, _ARTICLE_NOISE)
-    return urlunsplit((scheme, netloc, path, query, ""))
-
-
-def post_variant_of(url: str) -> str | None:
-    """The post URL when *url* is another view of a post that is not an article of its
-    own: a comments page (``/slug/comment-page-2/``, ``?cpage=2``), the oEmbed view
-    (``/slug/embed/``) or an AMP view; None otherwise. (Later pages of a multi-page post
-    are :func:`post_page_number`'s business.)"""
-    parts = urlsplit(url)
-    m = _VARIANT.match(parts.path)
-    if m:
-        return urlunsplit((parts.scheme, parts.netloc, m.group(1), parts.query, ""))
-    if parts.query and _VARIANT_QUERY.search(parts.query):
-        query = "&".join(p for p in parts.query.split("&")
-                         if not re.match(r"^(?:cpage=\d+|embed=true|amp(?:=1)?)$", p))
-        return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
-    return None
-
+# --- Canonical URL ------------------------------------------------------------------------
 
 def canonical_url(url: str, info: HeadInfo | str | None = None) -> str:
     """Canonical URL of a page fetched from *url*: its rel=canonical (else og:url), made
@@ -468,225 +334,3 @@ def post_page_urls(first_url: str, root: Any) -> list[str]:
         if number is not None and number >= 2 and number not in pages:
             pages[number] = absolute.split("#", 1)[0]
     return [pages[n] for n in sorted(pages)]
-
-
-# --- Link policy -------------------------------------------------------------------------
-
-_MEDIA_EXT = frozenset(
-    "mp4 m4v mov avi wmv flv f4v mkv webm mpg mpeg 3gp 3g2 ts m3u8 mpd "
-    "mp3 m4a aac wav ogg oga ogv opus flac wma amr mid midi".split())
-_REQUISITE_EXT = frozenset(
-    "css js mjs png jpg jpeg jpe gif webp avif svg ico bmp tif tiff heic "
-    "woff woff2 ttf otf eot".split())
-_SKIP_SCHEMES = ("mailto:", "javascript:", "tel:", "sms:", "data:", "fb:", "zalo:",
-                 "viber:", "whatsapp:", "skype:", "callto:", "ftp:", "file:", "about:")
-_FEED_SUFFIX = re.compile(r"^(.*/)feed/(?:(?:rss2?|atom|rdf)/?)?$")
-_SITEMAP_PATH = re.compile(r"sitemap[^/]*\.xml(?:\.gz)?$", re.IGNORECASE)
-# Tested against 'path?query'.
-_NEVER = (
-    (re.compile(r"[?&]replytocom="), "replytocom"),
-    (re.compile(r"/wp-login\.php"), "wp-login"),
-    (re.compile(r"/wp-admin(?:[/?]|$)"), "wp-admin"),
-    (re.compile(r"/xmlrpc\.php"), "xmlrpc"),
-    (re.compile(r"/wp-json(?:[/?]|$)|[?&]rest_route="), "wp-json"),
-    (re.compile(r"/trackback/?(?:\?|$)"), "trackback"),
-    (re.compile(r"[?&]share=[a-z]"), "share"),
-    (re.compile(r"[?&](?:s|search)=|/search/"), "search"),
-    (re.compile(r"/wp-(?:content|includes)/[^?]*\.php"), "php"),
-    (re.compile(r"/comments/feed(?:[/?]|$)|[?&]feed=comments-"), "comment-feed"),
-    (re.compile(r"[?&]ical=|/ical/?$|\.ics$"), "calendar"),
-    (re.compile(r"[?&](?:add-to-cart|add_to_wishlist|action=(?:edit|lostpassword|register)"
-                r"|_wpnonce|doing_wp_cron)="), "action"),
-)
-
-
-def _extension(path: str) -> str:
-    last = path.rsplit("/", 1)[-1]
-    return last.rsplit(".", 1)[-1].lower() if "." in last else ""
-
-
-def feed_parent(url: str) -> str | None:
-    """The page a ``/feed/`` URL is the feed of ('/category/x/feed/' -> '/category/x/'),
-    None if *url* is not a pretty-permalink feed."""
-    m = _FEED_SUFFIX.match(urlsplit(url).path)
-    return m.group(1) if m else None
-
-
-def classify_link(url: str, on_site: Any, *, tag: str = "a", base_path: str = "/",
-                  allowed_page: Any = None, from_listing: bool = False) -> tuple[LinkKind, str]:
-    """What the crawl does with an absolute, already-resolved link (the crawl policy of
-    docs/ARCHITECTURE.md).
-
-    *on_site(url) -> bool* says whether the host (and port) may be fetched;
-    *allowed_page(path_query) -> bool* applies a profile's allow/deny patterns;
-    *tag* is where the link came from ('a', 'img', 'script', 'stylesheet', 'icon',
-    'css', 'alternate', 'iframe', ...); *base_path* is the site's root path;
-    *from_listing* tells that the page holding the link is a listing. Returns the kind
-    and, for SKIP, the reason (a stats key).
-
-    Feeds: the site feed and the feeds of listings (category, tag, author: a listing
-    path, or advertised by a listing page's head) are fetched; any other ``/x/feed/``
-    is a post's comment feed and is not.
-    """
-    low = url[:12].lower()
-    if low.startswith(_SKIP_SCHEMES) or not low.startswith(("http://", "https://")):
-        return LinkKind.SKIP, "scheme"
-    try:
-        if not on_site(url):
-            return LinkKind.SKIP, "offsite"
-        parts = urlsplit(url)
-        _ = parts.port
-        request_url(url)
-    except ValueError:  # bad IPv6 literal, port out of range, ...
-        return LinkKind.SKIP, "malformed"
-    path = parts.path or "/"
-    path_query = f"{path}?{parts.query}" if parts.query else path
-    for pattern, reason in _NEVER:
-        if pattern.search(path_query):
-            return LinkKind.SKIP, reason
-    ext = _extension(path)
-    if ext in _MEDIA_EXT:
-        return LinkKind.SKIP, "media"
-    requisite = ext in _REQUISITE_EXT or tag in _REQUISITE_TAGS
-    if allowed_page is not None and not allowed_page(path_query):
-        # Requisites stay allowed: a page in the archive needs its stylesheets.
-        if not (requisite and tag != "a"):
-            return LinkKind.SKIP, "profile"
-    if requisite:
-        return LinkKind.REQUISITE, ""
-    parent = feed_parent(url)
-    if parent is not None or "feed=" in parts.query:
-        if parent is None:
-            return (LinkKind.FEED, "") if re.search(r"(?:^|&)feed=(?:rss2?|atom|rdf)?(?:&|$)",
-                                                    parts.query) else (LinkKind.SKIP, "feed")
-        if parent == base_path or is_listing_path(parent) or (
-                tag == "alternate" and from_listing):
-            return LinkKind.FEED, ""
-        return LinkKind.SKIP, "comment-feed"
-    if _SITEMAP_PATH.search(path):
-        return LinkKind.SITEMAP, ""
-    return LinkKind.PAGE, ""
-
-
-_REQUISITE_TAGS = frozenset({"img", "script", "stylesheet", "css", "icon", "source",
-                             "poster", "input"})
-
-
-# --- Dates from URLs -------------------------------------------------------------------
-
-_URL_DATE = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])/(?:(0[1-9]|[12]\d|3[01])/)?")
-
-
-def url_date(url: str) -> str | None:
-    """'YYYY-MM-DD' (day 01 when absent) from a date permalink (/2017/09/21/slug/)."""
-    m = _URL_DATE.search(urlsplit(url).path)
-    if not m:
-        return None
-    return f"{m.group(1)}-{m.group(2)}-{m.group(3) or '01'}"
-
-
-# --- Sitemaps and feeds -------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Entry:
-    """One URL of a sitemap or feed with its date (lastmod / news publication_date /
-    pubDate / updated), as written."""
-
-    url: str
-    date: str | None = None
-
-
-def open_gzip(body: bytes, max_size: int = 50 * 1024 * 1024) -> bytes:
-    """Gunzip *body* if it is gzip (sitemap.xml.gz served without Content-Encoding)."""
-    if body[:2] != b"\x1f\x8b":
-        return body
-    out = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(body, max_size)
-    if not out:
-        return gzip.decompress(body)
-    return out
-
-
-def _xml_root(body: bytes) -> Any:
-    from lxml import etree
-
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
-                             huge_tree=True, remove_comments=True)
-    try:
-        return etree.fromstring(open_gzip(body), parser=parser)
-    except (etree.XMLSyntaxError, zlib.error, OSError, EOFError, ValueError):
-        return None
-
-
-def _local(tag: Any) -> str:
-    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
-
-
-def parse_sitemap(body: bytes) -> tuple[str, list[Entry]]:
-    """('index' | 'urlset' | '', entries) of a sitemap (plain or gzip); dates are
-    ``<lastmod>``, or ``<news:publication_date>`` when newer."""
-    root = _xml_root(body)
-    if root is None:
-        return "", []
-    kind = _local(root.tag)
-    if kind not in ("sitemapindex", "urlset"):
-        return "", []
-    entries: list[Entry] = []
-    for child in root:
-        loc = date = None
-        for el in child.iter():
-            name = _local(el.tag)
-            text = (el.text or "").strip()
-            if name == "loc" and loc is None and el.getparent() is child:
-                loc = text
-            elif name in ("lastmod", "publication_date") and text:
-                date = max(date, text) if date else text
-        if loc:
-            entries.append(Entry(loc, date))
-    return ("index" if kind == "sitemapindex" else "urlset"), entries
-
-
-def parse_feed(body: bytes) -> list[Entry]:
-    """Item links of an RSS 2.0 / RDF / Atom feed with their dates."""
-    root = _xml_root(body)
-    if root is None:
-        return []
-    entries: list[Entry] = []
-    for item in root.iter():
-        name = _local(item.tag)
-        if name not in ("item", "entry"):
-            continue
-        link = date = None
-        for el in item:
-            tag = _local(el.tag)
-            if tag == "link":
-                href = el.get("href")
-                if href is not None:  # Atom
-                    if el.get("rel", "alternate") == "alternate" and link is None:
-                        link = href.strip()
-                elif el.text and link is None:
-                    link = el.text.strip()
-            elif tag == "guid" and link is None and el.get("isPermaLink") == "true":
-                link = (el.text or "").strip() or None
-            elif tag in ("pubdate", "published", "updated", "date") and el.text and not date:
-                date = el.text.strip()
-        if link:
-            entries.append(Entry(link, date))
-    return entries
-
-
-def parse_wp_posts(body: bytes) -> list[Entry]:
-    """``link`` and ``modified_gmt`` / ``date_gmt`` of a /wp-json/wp/v2/posts answer."""
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return []
-    if not isinstance(data, list):
-        return []
-    entries = []
-    for post in data:
-        if isinstance(post, dict) and isinstance(post.get("link"), str):
-            date = post.get("modified_gmt") or post.get("date_gmt") or post.get("date")
-            if isinstance(date, str) and len(date) == 19:
-                date += "Z"
-            entries.append(Entry(post["link"], date if isinstance(date, str) else None))
-    return entries

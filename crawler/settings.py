@@ -37,9 +37,15 @@ LOG_LEVEL = "INFO"
 # with the body exactly as it came over the wire.
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.WarcCaptureMiddleware": 950,
-    # RetryMiddleware + Retry-After on 429/503 (Scrapy's does not wait): crawler.retry.
+    # RetryMiddleware + Retry-After on 429/503 (Scrapy's does not wait): crawler.politeness.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.retry.RetryAfterMiddleware": 550,
+    "crawler.politeness.RetryAfterMiddleware": 550,
+}
+
+# --- Extensions ------------------------------------------------------------------------
+# robots.txt Crawl-delay (Scrapy ignores it): crawler.politeness.
+EXTENSIONS = {
+    "crawler.politeness.RobotsCrawlDelay": 0,
 }
 
 # --- Item pipelines ------------------------------------------------------------------
@@ -73,11 +79,11 @@ SPIDER_MIDDLEWARES = {
 
 # --- Article extraction (crawler.pipelines.ArticlePipeline) --------------------------
 EXTRACT_WORKERS = "auto"         # processes extracting off the reactor thread; auto: CPUs
-                                 # minus one, 1 to 4 (crawler.pipelines)
+                                 # minus one, 1 to 4 (crawler.rebuild)
 EXTRACT_MP_CONTEXT = "forkserver"  # how workers start: forkserver, spawn or fork
 NEWSARCHIVE_ARTICLES = None      # articles.jsonl path; default ARCHIVE_DIR/articles.jsonl
 
-# --- Crawl (crawler.spiders.wordpress, crawler.retry, crawler.commands.crawl) ---------
+# --- Crawl (crawler.spiders.wordpress, crawler.politeness, crawler.commands.crawl) ---------
 NEWSARCHIVE_SITE = None          # site profile name (crawler.sites.PROFILES); None: by host
 NEWSARCHIVE_SINCE = None         # ISO date: skip posts older than this (incremental crawls)
 NEWSARCHIVE_MAX_PAGES = 0        # stop scheduling pages after this many (0: no limit)

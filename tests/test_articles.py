@@ -12,19 +12,16 @@ from pathlib import Path
 
 import pytest
 
+from archive.errors import ArchiveError
+from archive.index import find_warc_files
 from archive.reader import read_capture
 from archive.records import HttpExchange
 from archive.writer import WarcWriter
-from crawler import articles as articles_module
-from crawler.articles import (
-    build_article,
-    find_warc_files,
-    iter_posts_from_warcs,
-    rebuild_from_warcs,
-)
+from crawler import rebuild as rebuild_module
+from crawler.articles import build_article
 from crawler.cli import main
-from crawler.errors import NewsarchiveError
 from crawler.items import PageCapture, PostItem, Provenance
+from crawler.rebuild import iter_posts_from_warcs, rebuild_from_warcs
 
 BASE = "http://kontumtv.test"
 T0 = datetime(2024, 5, 1, 1, 0, tzinfo=UTC)
@@ -234,7 +231,7 @@ def test_extract_command_bad_path(tmp_path, capsys):
     assert not out.exists()
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(NewsarchiveError, match="no \\*.warc.gz files"):
+    with pytest.raises(ArchiveError, match="no WARC files"):
         find_warc_files([empty])
 
 
@@ -248,15 +245,15 @@ def test_extract_command_with_worker_processes(site, tmp_path):
 
 def test_extract_command_counts_a_failed_post_and_exits_1(site, tmp_path, capsys, caplog,
                                                           monkeypatch):
-    real = articles_module.extract_post
+    real = rebuild_module.extract_post
     broken = f"{BASE}/thoi-su/tet/"
 
     def failing(post):
         return (None, [], "ValueError: bad page") if post.url == broken else real(post)
 
-    monkeypatch.setattr(articles_module, "extract_post", failing)
+    monkeypatch.setattr(rebuild_module, "extract_post", failing)
     out = tmp_path / "articles.jsonl"
-    with caplog.at_level("ERROR", logger="crawler.articles"):
+    with caplog.at_level("ERROR", logger="crawler.rebuild"):
         assert main(["extract", str(site), "--out", str(out)]) == 1
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["canonical_url"] for r in records] == [f"{BASE}/xa-hoi/le-hoi/"]

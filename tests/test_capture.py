@@ -16,11 +16,10 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.errors import ArchiveError
 from archive.reader import iter_captures, iter_records, read_capture
+from crawler import meta
 from crawler.items import Provenance
 from crawler.middlewares import (
     FINISH_REASON_WRITE_ERROR,
-    META_OUTLINKS,
-    META_PROVENANCE,
     WarcCaptureMiddleware,
     WarcMetadataMiddleware,
     WarcSession,
@@ -171,9 +170,9 @@ def test_meta_provenance_points_at_the_response_record(setup, tmp_path):
     response = HtmlResponse(request.url, status=200, body=HTML.encode(), request=request,
                             protocol="HTTP/1.1", headers={"Content-Type": "text/html"})
     capture(mw, request, response)
-    prov = request.meta[META_PROVENANCE]
+    prov = request.meta[meta.PROVENANCE]
     assert isinstance(prov, Provenance)
-    assert response.meta[META_PROVENANCE] is prov  # the spider reads it from response.meta
+    assert response.meta[meta.PROVENANCE] is prov  # the spider reads it from response.meta
     mw.session.close()
     (path,) = warc_files(tmp_path)
     assert prov.warc_filename == path.name  # the final name, not '.open'
@@ -290,7 +289,7 @@ def test_metadata_record_after_the_callback(setup, tmp_path):
     response = HtmlResponse(request.url, status=200, body=HTML.encode(), request=request,
                             protocol="HTTP/1.1", headers={"Content-Type": "text/html"})
     capture(mw, request, response)
-    response.meta[META_OUTLINKS] = [f"{BASE}/a/", f"{BASE}/b/", f"{BASE}/a/"]
+    response.meta[meta.OUTLINKS] = [f"{BASE}/a/", f"{BASE}/b/", f"{BASE}/a/"]
     response.meta["download_latency"] = 0.25
     followed = [Request(f"{BASE}/a/")]
     out = asyncio.run(_drain(meta_mw.process_spider_output(response, _as_async(followed))))
@@ -347,7 +346,7 @@ def test_failed_write_stops_the_crawl(setup, tmp_path, caplog):
     with pytest.raises(IgnoreRequest):
         capture(mw, request, Response(request.url, body=b"x", request=request,
                                       protocol="HTTP/1.1"))
-    assert META_PROVENANCE not in request.meta
+    assert meta.PROVENANCE not in request.meta
     assert crawler.stats.get_value("warc/errors") == 1
     assert mw.session.failed
     assert "disk full" in caplog.text and "stopping the crawl" in caplog.text

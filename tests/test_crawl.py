@@ -1,4 +1,4 @@
-"""``newsarchive crawl``: whole crawls of the fixture site through the replay server.
+"""``newsarchive crawl``: whole crawls of the fixture site through the fixture server.
 
 One crawl of fixtures/kontumtv (``newsarchive demo`` as a subprocess, module-scoped), then
 checks on what it wrote;
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from crawler.cli import main as cli_main
-from tests.conftest import KONTUM, REPO, replay_server, run_crawl
+from tests.conftest import KONTUM, REPO, fixture_server, run_crawl
 
 pytestmark = pytest.mark.integration
 
@@ -46,7 +46,7 @@ def gold_lines(name: str) -> list[str]:
 @pytest.fixture(scope="module")
 def kontum_crawl(tmp_path_factory: pytest.TempPathFactory
                  ) -> tuple[str, Path, subprocess.CompletedProcess[str]]:
-    """The README's main job, ``newsarchive demo`` (replay server + ``crawl``), run once;
+    """The README's main job, ``newsarchive demo`` (fixture server + ``crawl``), run once;
     the tests below check what it wrote."""
     if not (GOLD / "expected_urls.txt").exists():
         pytest.skip("fixtures/kontumtv gold not built")
@@ -55,7 +55,7 @@ def kontum_crawl(tmp_path_factory: pytest.TempPathFactory
                           cwd=REPO, capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr[-3000:]
     first = proc.stdout.splitlines()[0]
-    assert first.startswith("Replay server: http://127.0.0.1:"), first
+    assert first.startswith("Fixture server: http://127.0.0.1:"), first
     return first.split()[2], out, proc
 
 
@@ -126,7 +126,7 @@ def test_second_theme_fixture_exact_urls_and_articles(tmp_path: Path) -> None:
         pytest.skip("fixtures/tintaynguyen not built")
     origin = json.loads((fixture / "routes.json").read_text(encoding="utf-8"))["origin"]
     out = tmp_path / "out"
-    with replay_server(fixture) as base:
+    with fixture_server(fixture) as base:
         proc = run_crawl(base, "--out", str(out))
     assert proc.returncode == 0, proc.stderr[-3000:]
     fetched = collections.Counter({u.replace(base.rstrip("/"), origin): n
@@ -178,7 +178,7 @@ def build_mini(root: Path) -> Path:
 def test_offsite_redirect_not_followed_and_retry_after_waited(tmp_path: Path) -> None:
     site = build_mini(tmp_path / "mini")
     out = tmp_path / "out"
-    with replay_server(site) as base:
+    with fixture_server(site) as base:
         proc = run_crawl(base, "--out", str(out), progress=0.4)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert re.search(r"^\[0:00:0\d\] \d+ responses \(\d+/s\), \d+ articles, .* WARC, \d+ queued$",
@@ -233,7 +233,7 @@ def test_demo_output_and_its_folder_rule(kontum_crawl, tmp_path: Path) -> None:
 
 
 def test_summary_and_progress_lines_from_stats() -> None:
-    from crawler.commands.crawl import format_summary, progress_line
+    from crawler.summary import format_summary, progress_line
 
     stats = {
         "elapsed_time_seconds": 10.0, "finish_reason": "finished",

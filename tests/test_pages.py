@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler import pages
+from crawler import discovery, links, pages
 from crawler.errors import NewsarchiveError
-from crawler.pages import LinkKind, PageKind
+from crawler.links import LinkKind
+from crawler.pages import PageKind
 from crawler.sites import PROFILES, netloc_of, profile_for_url, resolve_site
 
 BASE = "http://127.0.0.1:8765/"
@@ -131,7 +132,7 @@ def test_windows_1258_page_decodes() -> None:
 
 
 def test_classification_decodes_as_extraction_does() -> None:
-    """One rule (crawler.encoding): valid UTF-8 served as windows-1258 is UTF-8 for the
+    """One rule (crawler.extract.html): valid UTF-8 served as windows-1258 is UTF-8 for the
     classifier too, so the canonical URL read from the head is the one extraction sees."""
     from crawler.extract import decode_html as extract_decode
 
@@ -165,7 +166,7 @@ def test_classification_decodes_as_extraction_does() -> None:
     ("https://kontumtv.vn/thời-sự/bài/", "https://kontumtv.vn/th%E1%BB%9Di-s%E1%BB%B1/b%C3%A0i/"),
 ])
 def test_normalize_url(url: str, expected: str) -> None:
-    assert pages.normalize_url(url) == expected
+    assert links.normalize_url(url) == expected
 
 
 def test_canonical_url_prefers_rel_canonical_and_resolves_it() -> None:
@@ -206,8 +207,8 @@ _urls = st.builds(
 @settings(max_examples=300, deadline=None)
 @given(_urls)
 def test_normalize_url_properties(url: str) -> None:
-    once = pages.normalize_url(url)
-    assert pages.normalize_url(once) == once                 # idempotent
+    once = links.normalize_url(url)
+    assert links.normalize_url(once) == once                 # idempotent
     assert "#" not in once                                   # fragment-free
     assert "replytocom" not in once and "utm_" not in once
     assert once.isascii()
@@ -217,14 +218,14 @@ def test_normalize_url_properties(url: str) -> None:
     assert "/./" not in once and "/../" not in once
     # slash variants of the same extension-less permalink agree
     if "?" not in once and once.endswith("/") and "." not in once.rstrip("/").rsplit("/", 1)[-1]:
-        assert pages.normalize_url(once.rstrip("/") or once) == once
+        assert links.normalize_url(once.rstrip("/") or once) == once
 
 
 @settings(max_examples=200, deadline=None)
 @given(_urls)
 def test_request_url_properties(url: str) -> None:
-    once = pages.request_url(url)
-    assert pages.request_url(once) == once
+    once = links.request_url(url)
+    assert links.request_url(once) == once
     assert "#" not in once and "utm_" not in once
     assert once.isascii()
 
@@ -248,12 +249,12 @@ def test_post_page_urls_plain_permalinks_and_none() -> None:
 
 
 def test_post_variants_are_not_articles_of_their_own() -> None:
-    assert pages.post_variant_of(BASE + "thoi-su/a/comment-page-2/") == BASE + "thoi-su/a/"
-    assert pages.post_variant_of(BASE + "thoi-su/a/embed/") == BASE + "thoi-su/a/"
-    assert pages.post_variant_of(BASE + "thoi-su/a/?cpage=3") == BASE + "thoi-su/a/"
-    assert pages.post_variant_of(BASE + "?p=5&cpage=2") == BASE + "?p=5"
-    assert pages.post_variant_of(BASE + "thoi-su/a/") is None
-    assert pages.post_variant_of(BASE + "thoi-su/a/2/") is None
+    assert links.post_variant_of(BASE + "thoi-su/a/comment-page-2/") == BASE + "thoi-su/a/"
+    assert links.post_variant_of(BASE + "thoi-su/a/embed/") == BASE + "thoi-su/a/"
+    assert links.post_variant_of(BASE + "thoi-su/a/?cpage=3") == BASE + "thoi-su/a/"
+    assert links.post_variant_of(BASE + "?p=5&cpage=2") == BASE + "?p=5"
+    assert links.post_variant_of(BASE + "thoi-su/a/") is None
+    assert links.post_variant_of(BASE + "thoi-su/a/2/") is None
 
 
 def test_post_page_number() -> None:
@@ -268,7 +269,7 @@ SITE = resolve_site(BASE, "kontumtv")
 
 
 def kind(url: str, **kw: object) -> tuple[LinkKind, str]:
-    return pages.classify_link(url, SITE.on_site, allowed_page=SITE.allowed_page, **kw)
+    return links.classify_link(url, SITE.on_site, allowed_page=SITE.allowed_page, **kw)
 
 
 @pytest.mark.parametrize("url, tag, expected", [
@@ -361,15 +362,16 @@ def test_parse_sitemap_index_urlset_news_and_gzip() -> None:
     index = (b'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/'
              b'sitemap/0.9"><sitemap><loc>http://x/a.xml</loc><lastmod>2024-01-01</lastmod>'
              b'</sitemap></sitemapindex>')
-    assert pages.parse_sitemap(index) == ("index", [pages.Entry("http://x/a.xml", "2024-01-01")])
+    assert discovery.parse_sitemap(index) == (
+        "index", [discovery.Entry("http://x/a.xml", "2024-01-01")])
     news = ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/'
             'schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
             '<url><loc>http://x/thời-sự/</loc><news:news><news:publication>'
             '<news:name>Kon Tum</news:name></news:publication>'
             '<news:publication_date>2024-05-01T08:00:00+07:00</news:publication_date>'
             '</news:news></url></urlset>').encode()
-    kind_, entries = pages.parse_sitemap(gzip.compress(news))
+    kind_, entries = discovery.parse_sitemap(gzip.compress(news))
     assert kind_ == "urlset"
-    assert entries == [pages.Entry("http://x/thời-sự/", "2024-05-01T08:00:00+07:00")]
-    assert pages.parse_sitemap(b"<html>not xml") == ("", [])
-    assert pages.parse_sitemap(b"\x1f\x8b garbage") == ("", [])
+    assert entries == [discovery.Entry("http://x/thời-sự/", "2024-05-01T08:00:00+07:00")]
+    assert discovery.parse_sitemap(b"<html>not xml") == ("", [])
+    assert discovery.parse_sitemap(b"\x1f\x8b garbage") == ("", [])

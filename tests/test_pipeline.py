@@ -96,8 +96,9 @@ def test_articles_written_deduped_and_counted(pipeline, tmp_path):
 def test_extraction_runs_in_worker_processes(pipeline):
     canonical = f"{BASE}/a/"
     run(pipeline, [post(canonical, html("Bài A", canonical))])
-    assert isinstance(pipeline.executor, ProcessPoolExecutor)
-    pids = set(pipeline.executor._processes)  # the pool's worker processes
+    executor = pipeline.pool._executor  # crawler.rebuild.ExtractionPool's processes
+    assert isinstance(executor, ProcessPoolExecutor)
+    pids = set(executor._processes)
     assert pids and os.getpid() not in pids
 
 

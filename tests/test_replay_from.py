@@ -30,16 +30,16 @@ from scrapy import Request
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.utils.test import get_crawler
 
+from archive.errors import ArchiveError
 from archive.index import write_cdxj
 from archive.reader import iter_captures, iter_records, read_capture
 from archive.records import HttpExchange
 from archive.writer import WarcWriter
+from crawler import meta
 from crawler.cli import main
-from crawler.errors import NewsarchiveError
 from crawler.handlers import MISS_HEADER, WarcReplayDownloadHandler, replay_settings
 from crawler.items import Provenance
-from crawler.middlewares import META_PROVENANCE
-from tests.conftest import REPO, replay_server
+from tests.conftest import REPO, fixture_server
 
 BASE = "http://kontumtv.test"
 T0 = datetime(2024, 5, 1, 1, 0, tzinfo=UTC)
@@ -100,7 +100,7 @@ def test_latest_capture_served_as_stored(archive_dir):
 def test_provenance_of_the_archived_record(archive_dir):
     handler = make_handler([archive_dir])
     request, response = fetch(handler, f"{BASE}/a/")
-    prov = request.meta[META_PROVENANCE]
+    prov = request.meta[meta.PROVENANCE]
     assert isinstance(prov, Provenance)
     (path,) = (archive_dir / "warc").glob("*.warc.gz")
     assert prov.warc_filename == path.name
@@ -139,7 +139,7 @@ def test_replay_settings_validate_paths(tmp_path, archive_dir):
     settings = replay_settings([archive_dir])
     assert settings["NEWSARCHIVE_REPLAY_FROM"] == [str(archive_dir)]
     assert settings["DOWNLOAD_HANDLERS"]["https"] == "crawler.handlers.WarcReplayDownloadHandler"
-    with pytest.raises(NewsarchiveError, match="no such file or folder"):
+    with pytest.raises(ArchiveError, match="no such file or folder"):
         replay_settings([tmp_path / "missing"])
 
 
@@ -152,7 +152,7 @@ def test_fresh_cdxj_index_is_used_and_gives_the_same_answers(archive_dir):
     for path in ("/a/", "/?p=1", "/robots.txt", "/nope/"):
         (r1, a), (r2, b) = fetch(scanned, BASE + path), fetch(indexed, BASE + path)
         assert (a.status, a.body, a.headers) == (b.status, b.body, b.headers)
-        assert r1.meta.get(META_PROVENANCE) == r2.meta.get(META_PROVENANCE)
+        assert r1.meta.get(meta.PROVENANCE) == r2.meta.get(meta.PROVENANCE)
     # an index older than the WARCs is not trusted
     (warc,) = (archive_dir / "warc").glob("*.warc.gz")
     os.utime(warc, (time.time() + 60, time.time() + 60))
@@ -277,7 +277,7 @@ def test_mini_site_replayed_and_reextracted(tmp_path):
     live, replayed = tmp_path / "live", tmp_path / "replayed"
     faults = [{"match": "/thoi-su/tet/2/", "mode": "status", "status": 503, "times": 1}]
     fault_args = [arg for f in faults for arg in ("--fault", json.dumps(f))]
-    with replay_server(tmp_path / "site", *fault_args) as base:
+    with fixture_server(tmp_path / "site", *fault_args) as base:
         scrapy_crawl(base, live)
     # what went over the wire: codings every WARC reader can undo, and the gzip body the
     # server sent, stored as received

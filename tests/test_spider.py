@@ -13,8 +13,11 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
+from crawler import meta
+from crawler.discovery import parse_listing_date, parse_since
 from crawler.items import PostItem, Provenance
-from crawler.spiders.wordpress import META_POST, WordPressSpider, parse_date, parse_since
+from crawler.politeness import RobotsCrawlDelay
+from crawler.spiders.wordpress import WordPressSpider
 
 BASE = "http://127.0.0.1:8765/"
 
@@ -121,8 +124,8 @@ def test_robots_crawl_delay_raises_the_slot_delay_and_throttle_floor() -> None:
     Extensions.middlewares[0].mindelay = 0.25
     body = b"User-agent: *\nCrawl-delay: 3\n\nUser-agent: other\nCrawl-delay: 60\n"
     robots = TextResponse(BASE + "robots.txt", body=body, headers={"Content-Type": "text/plain"})
-    spider._response_received(robots, Request(BASE + "robots.txt",
-                                              meta={"dont_obey_robotstxt": True}))
+    RobotsCrawlDelay.from_crawler(spider.crawler).response_received(
+        robots, Request(BASE + "robots.txt", meta={"dont_obey_robotstxt": True}))
     assert Downloader.slots["127.0.0.1"].delay == 3.0
     assert Extensions.middlewares[0].mindelay == 3.0
     assert spider.crawler.stats.get_value("newsarchive/robots/crawl_delay") == 3.0
@@ -239,7 +242,7 @@ def test_multi_page_post_is_fetched_in_order_and_joined() -> None:
     first = page(BASE + "thoi-su/dai/", post_html("<p>Một.</p>" + links))
     out = list(spider.parse(first))
     assert items(out) == []
-    chain = [r for r in out if isinstance(r, Request) and META_POST in r.meta]
+    chain = [r for r in out if isinstance(r, Request) and meta.POST in r.meta]
     assert [r.url for r in chain] == [BASE + "thoi-su/dai/2/"]
     # the page links are not requested a second time as ordinary links
     assert urls(out).count(BASE + "thoi-su/dai/2/") == 1
@@ -249,7 +252,7 @@ def test_multi_page_post_is_fetched_in_order_and_joined() -> None:
         "<p>Hai.</p>" + links, "single single-post postid-5 paged-2 single-paged-2"),
         meta=dict(chain[0].meta))
     out2 = list(spider.parse(second))
-    (third_req,) = [r for r in out2 if isinstance(r, Request) and META_POST in r.meta]
+    (third_req,) = [r for r in out2 if isinstance(r, Request) and meta.POST in r.meta]
     assert third_req.url == BASE + "thoi-su/dai/3/"
     third = page(BASE + "thoi-su/dai/3/", post_html(
         "<p>Ba.</p>" + links, "single single-post postid-5 paged-3 single-paged-3"),
@@ -265,7 +268,7 @@ def test_multi_page_post_with_a_failed_page_keeps_what_arrived() -> None:
     spider = make_spider()
     links = '<div class="page-links"><a href="/thoi-su/dai/2/">2</a></div>'
     out = list(spider.parse(page(BASE + "thoi-su/dai/", post_html("<p>Một.</p>" + links))))
-    (req,) = [r for r in out if isinstance(r, Request) and META_POST in r.meta]
+    (req,) = [r for r in out if isinstance(r, Request) and meta.POST in r.meta]
 
     class Failure:
         request = req
@@ -366,10 +369,10 @@ def test_css_requisites() -> None:
 
 def test_since_and_dates() -> None:
     assert parse_since("2024-05-01").isoformat() == "2024-05-01T00:00:00+00:00"
-    assert parse_date("Thu, 21 Sep 2017 09:30:00 +0000").isoformat() == \
+    assert parse_listing_date("Thu, 21 Sep 2017 09:30:00 +0000").isoformat() == \
         "2017-09-21T09:30:00+00:00"
-    assert parse_date("2017-09-21T16:30:00+07:00").utcoffset().total_seconds() == 7 * 3600
-    assert parse_date("không phải ngày") is None
+    assert parse_listing_date("2017-09-21T16:30:00+07:00").utcoffset().total_seconds() == 7 * 3600
+    assert parse_listing_date("không phải ngày") is None
     from crawler.errors import NewsarchiveError
     with pytest.raises(NewsarchiveError, match="bad --since"):
         parse_since("21/09/2017")

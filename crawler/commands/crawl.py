@@ -22,173 +22,12 @@ import argparse
 import logging
 import os
 import sys
-import time
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from crawler.commands import at_least
 from crawler.errors import NewsarchiveError
-
-# --- progress -------------------------------------------------------------------------
-
-
-class CrawlProgress:
-    """Scrapy extension: one progress line on stderr every N seconds (like LogStats, but
-    visible when the log is quiet and saying what an archivist wants to see)."""
-
-    def __init__(self, crawler: Any, interval: float) -> None:
-        self.crawler = crawler
-        self.interval = interval
-        self.task: Any = None
-        self.started = time.monotonic()
-        self.previous = (self.started, 0)
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> CrawlProgress:
-        from scrapy import signals
-        from scrapy.exceptions import NotConfigured
-
-        interval = crawler.settings.getfloat("NEWSARCHIVE_PROGRESS_INTERVAL", 0)
-        if interval <= 0:
-            raise NotConfigured
-        o = cls(crawler, interval)
-        crawler.signals.connect(o.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(o.spider_closed, signal=signals.spider_closed)
-        return o
-
-    def spider_opened(self, spider: Any) -> None:
-        from scrapy.utils.asyncio import create_looping_call
-
-        self.started = time.monotonic()
-        self.previous = (self.started, 0)
-        self.task = create_looping_call(self.report)
-        self.task.start(self.interval, now=False)
-
-    def spider_closed(self, spider: Any, reason: str) -> None:
-        if self.task is not None and self.task.running:
-            self.task.stop()
-
-    def report(self) -> None:
-        print(progress_line(self.crawler.stats.get_stats(), time.monotonic() - self.started,
-                            self.previous, time.monotonic()), file=sys.stderr, flush=True)
-        self.previous = (time.monotonic(),
-                         self.crawler.stats.get_value("response_received_count", 0))
-
-
-def progress_line(stats: Mapping[str, Any], elapsed: float,
-                  previous: tuple[float, int] = (0.0, 0), now: float = 0.0) -> str:
-    pages = stats.get("response_received_count", 0)
-    then, before = previous
-    rate = (pages - before) / (now - then) if now > then else 0.0
-    queued = stats.get("scheduler/enqueued", 0) - stats.get("scheduler/dequeued", 0)
-    return (f"[{_clock(elapsed)}] {pages:,} responses ({rate:.0f}/s), "
-            f"{stats.get('articles/written', 0):,} articles, "
-            f"{_size(stats.get('warc/bytes', 0))} WARC, {max(queued, 0):,} queued")
-
-
-# --- summary -----------------------------------------------------------------------------
-
-
-def _clock(seconds: float) -> str:
-    seconds = int(seconds)
-    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
-
-
-def _size(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} GB"
-
-
-def _counts(stats: Mapping[str, Any], prefix: str) -> dict[str, int]:
-    return {k[len(prefix):]: int(v) for k, v in stats.items()
-            if k.startswith(prefix) and isinstance(v, (int, float)) and v}
-
-
-def _join(counts: Mapping[str, int], limit: int = 8) -> str:
-    items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    text = ", ".join(f"{k} {v:,}" for k, v in items[:limit])
-    if len(items) > limit:
-        text += f", ... ({len(items) - limit} more)"
-    return text
-
-
-def format_summary(stats: Mapping[str, Any], *, url: str, out: Path | None,
-                   index_lines: int | None = None, replay: bool = False) -> str:
-    """The closing summary of a crawl, from its Scrapy stats (one screen at most)."""
-    elapsed = float(stats.get("elapsed_time_seconds") or 0.0)
-    responses = int(stats.get("downloader/response_count", 0))
-    statuses = _counts(stats, "downloader/response_status_count/")
-    kinds = _counts(stats, "newsarchive/pages/")
-    lines = [f"Crawled {url}{' (replayed from WARC)' if replay else ''}"
-             f" -> {out if out else '(no output folder)'}"]
-    lines.append(f"  responses  {responses:,} ({responses / elapsed if elapsed else 0:.1f}/s)"
-                 + (f"  by status: {_join(statuses)}" if statuses else ""))
-    if kinds:
-        lines.append(f"  pages      {_join(kinds, 10)}")
-    files = int(stats.get("warc/files", 0))
-    lines.append(f"  WARC       {int(stats.get('warc/records', 0)):,} records, "
-                 f"{_size(stats.get('warc/bytes', 0))} in {files} file{'s' if files != 1 else ''}"
-                 + (f" -> {out / 'warc'}" if out and files else ""))
-    if index_lines is not None and out:
-        lines.append(f"  index      {index_lines:,} lines -> {out / 'index.cdxj'}")
-    written = int(stats.get("articles/written", 0))
-    extra = {k: int(stats.get(f"articles/{k}", 0)) for k in ("duplicate", "empty", "failed")}
-    extra_text = ", ".join(f"{v:,} {k}" for k, v in extra.items() if v)
-    lines.append(f"  articles   {written:,} written" + (f" ({extra_text})" if extra_text else "")
-                 + (f" -> {out / 'articles.jsonl'}" if out else ""))
-    quality = _counts(stats, "articles/quality/")
-    if quality:
-        lines.append(f"  quality    {_join(quality)}")
-    skipped = _counts(stats, "newsarchive/links/skipped/")
-    robots = int(stats.get("robotstxt/forbidden", 0))
-    if robots:
-        skipped["robots.txt"] = robots
-    # Scrapy's OffsiteMiddleware (host names) and the spider's guard (host:port) both
-    # see an off-site redirect: count it once.
-    offsite = max(int(stats.get("newsarchive/offsite/filtered", 0)),
-                  int(stats.get("offsite/filtered", 0)))
-    if offsite:
-        skipped["off-site redirect"] = offsite
-    since = int(stats.get("newsarchive/since/skipped", 0))
-    if since:
-        skipped["before --since"] = since
-    budget = int(stats.get("newsarchive/max_pages/reached", 0))
-    if budget:
-        skipped["over --max-pages"] = budget
-    if skipped:
-        lines.append(f"  not fetched {_join(skipped)}")
-    errors: dict[str, int] = {}
-    for code, n in statuses.items():
-        if code.isdigit() and int(code) >= 400:
-            errors[f"HTTP {code}"] = n
-    for name, n in _counts(stats, "downloader/exception_type_count/").items():
-        if not name.endswith("IgnoreRequest"):  # robots.txt / off-site: counted above
-            errors[name.rsplit(".", 1)[-1]] = n
-    for key, label in (("retry/max_reached", "retries exhausted"),
-                       ("retry/retry_after/too_long", "Retry-After too long"),
-                       ("newsarchive/posts/incomplete", "incomplete multi-page posts"),
-                       ("warc/errors", "WARC write errors"),
-                       ("replay/miss", "not in the replayed archive"),
-                       ("log_count/ERROR", "logged errors"),
-                       ("spider_exceptions/count", "spider exceptions")):
-        if stats.get(key):
-            errors[label] = int(stats[key])
-    for name, n in _counts(stats, "spider_exceptions/").items():
-        if name != "count":
-            errors[f"spider {name}"] = n
-    lines.append(f"  errors     {_join(errors, 10) if errors else 'none'}")
-    retries = int(stats.get("retry/count", 0))
-    if retries:
-        waited = float(stats.get("retry/retry_after/seconds", 0))
-        lines.append(f"  retries    {retries:,}"
-                     + (f" (waited {waited:.0f} s for Retry-After)" if waited else ""))
-    lines.append(f"  time       {elapsed:.1f} s ({stats.get('finish_reason', 'unknown')})")
-    return "\n".join(lines)
-
+from crawler.summary import counts_under, format_summary
 
 # --- arguments -------------------------------------------------------------------------
 
@@ -209,8 +48,9 @@ def add_crawl_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--delay", type=float, metavar="SECONDS",
                    help="delay between requests to the site (AutoThrottle start delay; "
                         "0 turns AutoThrottle off: for local servers only)")
-    p.add_argument("--workers", type=int, metavar="N",
-                   help="article extraction processes (default 1)")
+    p.add_argument("--workers", metavar="N|auto",
+                   help="article extraction processes: a number, or auto (default: CPUs "
+                        "minus one, 1 to 4; EXTRACT_WORKERS)")
     p.add_argument("--contact", metavar="URL",
                    help="contact URL put in the User-Agent (NEWSARCHIVE_CONTACT_URL)")
     p.add_argument("--progress", type=float, default=10.0, metavar="SECONDS",
@@ -243,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
 # --- the crawl -----------------------------------------------------------------------------
 
 
-def prepare_out(out: str | os.PathLike[str]) -> Path:
+def make_output_dir(out: str | os.PathLike[str]) -> Path:
     """Create the output folder (and warc/); one-line error if it cannot be written."""
     path = Path(out)
     try:
@@ -304,8 +144,10 @@ def build_settings(args: argparse.Namespace, out: Path) -> dict[str, Any]:
 
 def run_crawl(args: argparse.Namespace, *, out_stream: Any = None) -> int:
     """Validate, crawl, index, summarise. Returns the exit status."""
+    from crawler.discovery import parse_since
+    from crawler.rebuild import resolve_workers
     from crawler.sites import check_base_url, resolve_site
-    from crawler.spiders.wordpress import WordPressSpider, parse_since
+    from crawler.spiders.wordpress import WordPressSpider
 
     out_stream = out_stream or sys.stdout
     url = args.url.strip() if args.url else None
@@ -316,8 +158,9 @@ def run_crawl(args: argparse.Namespace, *, out_stream: Any = None) -> int:
     at_least("--max-pages", args.max_pages, 0)  # bad numbers: before the folder is made
     at_least("--concurrency", args.concurrency, 1)
     at_least("--delay", args.delay, 0)
-    at_least("--workers", args.workers, 1)
-    out = prepare_out(args.out)
+    if args.workers is not None:
+        resolve_workers(args.workers)     # 'abc', 0: one line, exit 2
+    out = make_output_dir(args.out)
     overrides = build_settings(args, out)
 
     from scrapy.crawler import CrawlerProcess
@@ -327,7 +170,7 @@ def run_crawl(args: argparse.Namespace, *, out_stream: Any = None) -> int:
     settings.setmodule("crawler.settings", priority="project")
     settings.update(overrides, priority="cmdline")
     extensions = settings.getdict("EXTENSIONS")  # added to, never replacing the project's
-    extensions.setdefault("crawler.commands.crawl.CrawlProgress", 900)
+    extensions.setdefault("crawler.extensions.CrawlProgress", 900)
     settings.set("EXTENSIONS", extensions, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(WordPressSpider)
@@ -347,7 +190,7 @@ def run_crawl(args: argparse.Namespace, *, out_stream: Any = None) -> int:
     if reason not in ("finished", "closespider_pagecount", "closespider_itemcount"):
         raise NewsarchiveError(f"crawl ended early: {reason}")
     if not stats.get("downloader/response_count"):
-        errors = _counts(stats, "downloader/exception_type_count/")
+        errors = counts_under(stats, "downloader/exception_type_count/")
         cause = max(errors, key=errors.__getitem__).rsplit(".", 1)[-1] if errors else "none"
         raise NewsarchiveError(f"no response from {url} ({cause})")
     return 0
@@ -372,9 +215,11 @@ def _one_line_log_records() -> None:
 
 def write_index(out: Path) -> int | None:
     """``out/index.cdxj`` for every WARC in ``out/warc``; None when there is none."""
-    from archive.index import WARC_SUFFIXES, write_cdxj
+    from archive.errors import ArchiveError
+    from archive.index import find_warc_files, write_cdxj
 
-    warcs = sorted(p for p in (out / "warc").glob("*") if p.name.endswith(WARC_SUFFIXES))
-    if not warcs:
+    try:
+        warcs = find_warc_files([out / "warc"])
+    except ArchiveError:  # no WARC written (nothing answered): no index
         return None
     return write_cdxj(warcs, out / "index.cdxj")

@@ -1,7 +1,7 @@
 """``newsarchive extract DIR_OR_WARCS... --out FILE``: rebuild articles.jsonl from WARCs.
 
 Argument parsing and wiring only: articles and their counts come from
-:func:`crawler.articles.iter_extracted` (extraction in ``--workers`` processes when > 1;
+:func:`crawler.rebuild.iter_extracted` (extraction in ``--workers`` processes when > 1;
 failures logged there) and are written by :class:`crawler.articles.ArticleJsonl`. No
 network. The output is written to ``FILE.partial`` and renamed over FILE only when
 complete, so an existing FILE is never left damaged. The summary goes to stdout.
@@ -15,9 +15,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from crawler.articles import ArticleJsonl, find_warc_files, iter_extracted
+from archive.index import find_warc_files
+from crawler.articles import ArticleJsonl
 from crawler.commands import at_least
 from crawler.errors import NewsarchiveError
+from crawler.rebuild import iter_extracted
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

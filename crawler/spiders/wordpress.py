@@ -1,4 +1,4 @@
-"""The ``wordpress`` spider: discovers every page of a WordPress news site, hands posts on.
+"""The ``wordpress`` spider: discovery and multi-page post chaining, nothing else.
 
 Discovery, in order of preference: robots.txt ``Sitemap:`` lines and ``/wp-sitemap.xml``
 (Yoast ``sitemap_index.xml`` and news sitemaps, plain and ``.gz``, when robots.txt or an
@@ -12,7 +12,9 @@ response (``crawler.pages.page_kind``) and yields one ``crawler.items.PostItem``
 (all its pages, for multi-page posts, fetched in order with chained requests). Extraction
 happens in the article pipeline, off the reactor thread.
 
-What is fetched follows docs/ARCHITECTURE.md "Crawl policy" (``crawler.pages.classify_link``).
+What is fetched follows docs/ARCHITECTURE.md "Crawl policy" (``crawler.links.classify_link``);
+what sitemaps, feeds and the REST API list comes from ``crawler.discovery``; politeness
+(Retry-After, robots.txt Crawl-delay) is ``crawler.politeness``'s.
 Links are deduplicated by the spider before any ``Request`` is built: menus and sidebars
 repeat the same links on every page, and building a Request per link is most of what a
 naive Scrapy crawl spends its time on.
@@ -25,8 +27,7 @@ Settings read: ``NEWSARCHIVE_CONTACT_URL`` (into the default ``USER_AGENT``),
 ``NEWSARCHIVE_SITE``, ``NEWSARCHIVE_SINCE``, ``NEWSARCHIVE_MAX_PAGES``
 (used when the argument is not given), ``NEWSARCHIVE_REQUISITES`` (fetch stylesheets,
 scripts, images; default True), ``NEWSARCHIVE_SRCSET`` ('all' | 'none': also fetch srcset
-candidates), ``NEWSARCHIVE_WPJSON`` ('auto' | 'always' | 'never'), ``NEWSARCHIVE_MAX_CRAWL_DELAY``
-(robots.txt Crawl-delay honoured up to this many seconds, default 10), ``ROBOTSTXT_OBEY``,
+candidates), ``NEWSARCHIVE_WPJSON`` ('auto' | 'always' | 'never'), ``ROBOTSTXT_OBEY``,
 ``USER_AGENT``.
 
 Stats: ``newsarchive/pages/<kind>``, ``newsarchive/requests/<kind>``,
@@ -34,14 +35,11 @@ Stats: ``newsarchive/pages/<kind>``, ``newsarchive/requests/<kind>``,
 ``newsarchive/posts/duplicate``, ``newsarchive/posts/multipage``,
 ``newsarchive/posts/incomplete``, ``newsarchive/posts/before_since``,
 ``newsarchive/since/skipped``, ``newsarchive/offsite/filtered``,
-``newsarchive/robots/crawl_delay``,
 ``newsarchive/max_pages/reached``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import email.utils
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
@@ -53,63 +51,18 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.response import get_base_url
 
-from crawler import pages
+from crawler import discovery, links, meta, pages
+from crawler.discovery import parse_listing_date
 from crawler.errors import NewsarchiveError
 from crawler.items import PageCapture, PostItem, Provenance
-from crawler.pages import HeadInfo, LinkKind, PageKind
+from crawler.links import LinkKind
+from crawler.pages import HeadInfo, PageKind
 from crawler.sites import SiteProfile, resolve_site
-
-META_PROVENANCE = "newsarchive_warc"      # set by crawler.middlewares.WarcCaptureMiddleware
-META_OUTLINKS = "newsarchive_outlinks"    # read by crawler.middlewares (metadata record)
-META_POST = "newsarchive_post"            # pages gathered so far of a multi-page post
-META_KIND = "newsarchive_kind"            # what the spider expects (stats, priorities)
 
 # Scheduler priorities: discovery documents first, then pages, then the rest of a
 # multi-page post as soon as its first page is in, requisites last.
 PRIORITY = {"robots": 100, "sitemap": 90, "feed": 80, "api": 70, "post-page": 60,
             "page": 0, "requisite": -10}
-
-_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
-_LINK_HEADER_API = re.compile(r'<([^>]+)>\s*;\s*rel="?https://api\.w\.org/"?')
-_ROBOTS_SITEMAP = re.compile(r"^\s*sitemap\s*:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
-_LINKS_XPATH = (
-    "//a/@href | //area/@href | //link/@href | //script/@src | //img/@src"
-    " | //img/@srcset | //img/@data-src | //img/@data-lazy-src | //img/@data-srcset"
-    " | //source/@src | //source/@srcset | //iframe/@src | //video/@poster"
-    " | //input[@type='image']/@src | //embed/@src | //object/@data"
-)
-
-
-def parse_since(value: Any) -> dt.datetime | None:
-    """``--since`` value -> aware datetime (midnight UTC for a bare date)."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        moment = value
-    elif isinstance(value, dt.date):
-        moment = dt.datetime(value.year, value.month, value.day)
-    else:
-        try:
-            moment = dt.datetime.fromisoformat(str(value).strip())
-        except ValueError:
-            raise NewsarchiveError(
-                f"bad --since date {value!r} (expected YYYY-MM-DD or ISO 8601)") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
-def parse_date(value: str | None) -> dt.datetime | None:
-    """A sitemap (W3C), Atom (ISO 8601) or RSS (RFC 822) date -> aware datetime."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            moment = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _first_headers(response: Response) -> dict[str, str]:
@@ -123,15 +76,6 @@ def _join(base: str, url: str) -> str | None:
         return urljoin(base, url.strip())
     except ValueError:
         return None
-
-
-def _srcset_urls(value: str) -> list[str]:
-    out = []
-    for candidate in value.split(","):
-        part = candidate.strip().split()
-        if part:
-            out.append(part[0])
-    return out
 
 
 class WordPressSpider(scrapy.Spider):
@@ -174,7 +118,7 @@ class WordPressSpider(scrapy.Spider):
         # Scrapy's OffsiteMiddleware compares host names only (no port); it stays as a
         # first line, and the spider checks the full netloc (host AND port) itself.
         self.allowed_domains = self.site.hostnames()
-        self.since = parse_since(a["since"] or settings.get("NEWSARCHIVE_SINCE"))
+        self.since = discovery.parse_since(a["since"] or settings.get("NEWSARCHIVE_SINCE"))
         max_pages = a["max_pages"] or settings.getint("NEWSARCHIVE_MAX_PAGES", 0)
         try:
             self.max_pages = int(max_pages or 0)
@@ -187,9 +131,6 @@ class WordPressSpider(scrapy.Spider):
             raise NewsarchiveError(
                 f"bad NEWSARCHIVE_WPJSON {self.wpjson!r} (valid: auto, always, never)")
         self.obey_robots = settings.getbool("ROBOTSTXT_OBEY")
-        self.max_crawl_delay = settings.getfloat("NEWSARCHIVE_MAX_CRAWL_DELAY", 10.0)
-        self.crawl_delay = 0.0
-        self.replaying = bool(settings.get("NEWSARCHIVE_REPLAY_FROM"))
         self.base_path = urlsplit(self.site.base_url).path or "/"
         self.seen: set[str] = set()        # request_url() of every link decided on
         self.raw_seen: set[str] = set()    # exact absolute hrefs already decided on
@@ -218,39 +159,10 @@ class WordPressSpider(scrapy.Spider):
                 or not self.site.on_site(response.url) or self.robots_seen):
             return
         self.robots_seen = True
-        self.seen.add(pages.request_url(response.url))
-        if response.status == 200:
-            if not self.replaying:  # nobody to be polite to when answering from WARCs
-                self._apply_crawl_delay(response)
+        self.seen.add(links.request_url(response.url))
+        if response.status == 200:  # its Crawl-delay: crawler.politeness.RobotsCrawlDelay
             for req in self._robots_requests(response):
                 self.crawler.engine.crawl(req)
-
-    def _apply_crawl_delay(self, response: Response) -> None:
-        """robots.txt ``Crawl-delay`` for our User-Agent (Scrapy ignores it): the site's
-        download slot and AutoThrottle's floor are raised to it, up to
-        ``NEWSARCHIVE_MAX_CRAWL_DELAY`` seconds."""
-        from protego import Protego
-        from scrapy.extensions.throttle import AutoThrottle
-
-        try:
-            robots = Protego.parse(response.body.decode("utf-8", "replace"))
-            agent = self.crawler.settings.get("USER_AGENT") or "*"
-            delay = robots.crawl_delay(agent)
-        except Exception:  # a malformed robots.txt must not stop the crawl
-            return
-        if not delay or delay <= 0:
-            return
-        delay = min(float(delay), self.max_crawl_delay)
-        self.crawl_delay = delay
-        self.crawler.stats.set_value("newsarchive/robots/crawl_delay", delay)
-        downloader = getattr(self.crawler.engine, "downloader", None)
-        for slot in getattr(downloader, "slots", {}).values():
-            slot.delay = max(slot.delay, delay)
-        for ext in getattr(getattr(self.crawler, "extensions", None), "middlewares", ()):
-            if isinstance(ext, AutoThrottle):
-                ext.mindelay = max(ext.mindelay, delay)
-        self.logger.info("robots.txt asks for %(delay).1f s between requests",
-                         {"delay": delay})
 
     def _idle(self, spider: Any = None) -> None:
         """When everything else is done: the REST API, if the site advertised it and no
@@ -286,11 +198,11 @@ class WordPressSpider(scrapy.Spider):
 
     # --- request making --------------------------------------------------------------------
     def _make(self, url: str, kind: str, *, date: str | None = None,
-              meta: dict[str, Any] | None = None, force: bool = False,
+              extra: dict[str, Any] | None = None, force: bool = False,
               errback: Any = None) -> list[Request]:
         """[Request] for *url* unless already decided on / over budget / before --since."""
         try:
-            key = pages.request_url(url)
+            key = links.request_url(url)
             _ = urlsplit(key).port
         except ValueError:
             self.crawler.stats.inc_value("newsarchive/links/skipped/malformed")
@@ -300,7 +212,7 @@ class WordPressSpider(scrapy.Spider):
                 return []
             self.seen.add(key)
         if kind == "page" and self.since is not None:
-            moment = parse_date(date) or parse_date(pages.url_date(url))
+            moment = parse_listing_date(date) or parse_listing_date(pages.url_date(url))
             if moment is not None and moment < self.since:
                 self.crawler.stats.inc_value("newsarchive/since/skipped")
                 return []
@@ -311,22 +223,22 @@ class WordPressSpider(scrapy.Spider):
             self.page_budget_used += 1
         self.crawler.stats.inc_value(f"newsarchive/requests/{kind}")
         callback = self.parse_requisite if kind == "requisite" else self.parse
-        m = {META_KIND: kind}
-        if meta:
-            m.update(meta)
+        m = {meta.KIND: kind}
+        if extra:
+            m.update(extra)
         return [Request(key, callback=callback, errback=errback, priority=PRIORITY[kind],
                         meta=m, dont_filter=force)]
 
     def _api_request(self, page: int) -> Request | None:
         if not self.api_root:
             return None
-        url = urljoin(self.api_root, f"wp/v2/posts?per_page=100&page={page}")
-        reqs = self._make(url, "api", meta={"newsarchive_api_page": page})
+        url = discovery.api_posts_url(self.api_root, page)
+        reqs = self._make(url, "api", extra={meta.API_PAGE: page})
         return reqs[0] if reqs else None
 
     # --- callbacks -----------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        self.seen.add(pages.request_url(response.url))  # after redirects
+        self.seen.add(links.request_url(response.url))  # after redirects
         content_type = response.headers.get(b"Content-Type")
         ctype = content_type.decode("latin-1") if content_type else None
         info: HeadInfo | None = None
@@ -353,28 +265,28 @@ class WordPressSpider(scrapy.Spider):
         ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         if pages.media_type(ctype) != "text/css" or not isinstance(response, TextResponse):
             return
-        links = [u for pair in _CSS_URL.findall(response.text) for u in pair if u]
-        yield from self._links(response.url, [(u, "css") for u in links], response)
+        found = [(u, "css") for u in links.css_links(response.text)]
+        yield from self._links(response.url, found, response)
 
     # --- discovery documents --------------------------------------------------------------
     def _robots_requests(self, response: Response) -> list[Request]:
         text = response.body.decode("utf-8", "replace")
         reqs: list[Request] = []
-        for url in _ROBOTS_SITEMAP.findall(text):
+        for url in discovery.robots_sitemaps(text):
             absolute = _join(response.url, url)
             if absolute is not None and self.site.on_site(absolute):
                 reqs += self._make(absolute, "sitemap")
         return reqs
 
     def _sitemap(self, response: Response) -> Iterator[Request]:
-        kind, entries = pages.parse_sitemap(response.body)
+        kind, entries = discovery.parse_sitemap(response.body)
         for entry in entries:
             url = _join(response.url, entry.url)
             if url is None or not self.site.on_site(url):
                 self.crawler.stats.inc_value("newsarchive/links/skipped/offsite")
                 continue
             if kind == "index":
-                moment = parse_date(entry.date)
+                moment = parse_listing_date(entry.date)
                 if self.since is not None and moment is not None and moment < self.since:
                     # A child sitemap last modified before --since lists nothing newer.
                     self.crawler.stats.inc_value("newsarchive/since/skipped")
@@ -384,14 +296,14 @@ class WordPressSpider(scrapy.Spider):
                 yield from self._listed(url, entry.date, response)
 
     def _feed(self, response: Response) -> Iterator[Request]:
-        for entry in pages.parse_feed(response.body):
+        for entry in discovery.parse_feed(response.body):
             url = _join(response.url, entry.url)
             if url is not None:
                 yield from self._listed(url, entry.date, response)
 
     def _listed(self, url: str, date: str | None, response: Response) -> list[Request]:
         """A URL that a sitemap, feed or the API names: usually a post."""
-        link_kind, reason = pages.classify_link(
+        link_kind, reason = links.classify_link(
             url, self.site.on_site, base_path=self.base_path,
             allowed_page=self.site.allowed_page)
         if link_kind is LinkKind.SKIP:
@@ -408,12 +320,7 @@ class WordPressSpider(scrapy.Spider):
     def _note_api(self, response: Response, info: HeadInfo | None) -> None:
         if self.api_root or self.wpjson == "never":
             return
-        root = None
-        for value in response.headers.getlist(b"Link"):
-            m = _LINK_HEADER_API.search(value.decode("latin-1"))
-            if m:
-                root = m.group(1)
-                break
+        root = discovery.api_root(v.decode("latin-1") for v in response.headers.getlist(b"Link"))
         if root is None and info is not None and info.api_root:
             root = info.api_root
         if root:
@@ -427,16 +334,16 @@ class WordPressSpider(scrapy.Spider):
                         self.crawler.engine.crawl(req)
 
     def _api(self, response: Response) -> Iterator[Request]:
-        entries = pages.parse_wp_posts(response.body)
+        entries = discovery.parse_wp_posts(response.body)
         for entry in entries:
             url = _join(response.url, entry.url)
             if url is not None:
                 yield from self._listed(url, entry.date, response)
-        page = response.meta.get("newsarchive_api_page")
+        page = response.meta.get(meta.API_PAGE)
         if page and entries:
             total = response.headers.get(b"X-WP-TotalPages")
-            more = int(total) > page if total and total.isdigit() else len(entries) >= 100
-            if more:
+            if discovery.api_has_more(total.decode("latin-1") if total else None, page,
+                                      len(entries)):
                 req = self._api_request(page + 1)
                 if req is not None:
                     yield req
@@ -444,7 +351,7 @@ class WordPressSpider(scrapy.Spider):
     # --- HTML pages ---------------------------------------------------------------------
     def _html(self, response: TextResponse, info: HeadInfo, kind: PageKind) -> Iterator[Any]:
         root = response.selector.root
-        post_meta = response.meta.get(META_POST)
+        post_meta = response.meta.get(meta.POST)
         if post_meta is not None:
             yield from self._page_links(response, info, root, kind)
             yield from self._post_continued(response, post_meta)
@@ -459,37 +366,7 @@ class WordPressSpider(scrapy.Spider):
 
     def _page_links(self, response: TextResponse, info: HeadInfo, root: Any,
                     kind: PageKind) -> Iterator[Request]:
-        found: list[tuple[str, str]] = []
-        for value in root.xpath(_LINKS_XPATH) if root is not None else ():
-            parent = value.getparent()
-            tag = parent.tag if isinstance(parent.tag, str) else ""
-            tag = tag.lower()
-            attr = value.attrname
-            if tag == "a" or tag == "area":
-                found.append((value, "a"))
-            elif tag == "link":
-                rels = (parent.get("rel") or "").lower().split()
-                if "stylesheet" in rels:
-                    found.append((value, "stylesheet"))
-                elif "icon" in rels or "apple-touch-icon" in rels:
-                    found.append((value, "icon"))
-                elif "alternate" in rels and pages.media_type(
-                        parent.get("type")) in ("application/rss+xml", "application/atom+xml"):
-                    found.append((value, "alternate"))
-                elif rels and rels[0] in ("amphtml", "next", "prev", "canonical"):
-                    found.append((value, "a"))
-                # preconnect, dns-prefetch, shortlink, EditURI, api.w.org, oEmbed: not
-                # links a reader follows; the API is handled apart.
-            elif tag in ("script", "img", "source", "embed", "object", "input"):
-                if attr.endswith("srcset"):
-                    if self.srcset == "all":
-                        found.extend((u, "img") for u in _srcset_urls(value))
-                else:
-                    found.append((value, "img" if tag != "script" else "script"))
-            elif tag == "video":
-                found.append((value, "poster"))
-            elif tag == "iframe":
-                found.append((value, "iframe"))
+        found = links.html_links(root, srcset=self.srcset == "all")
         yield from self._links(response.url, found, response, info=info, kind=kind)
 
     def _links(self, page_url: str, found: Iterable[tuple[str, str]], response: Response,
@@ -515,7 +392,7 @@ class WordPressSpider(scrapy.Spider):
             outlinks.append(absolute)
             if absolute in self.raw_seen:
                 continue
-            link_kind, reason = pages.classify_link(
+            link_kind, reason = links.classify_link(
                 absolute, self.site.on_site, tag=tag, base_path=self.base_path,
                 allowed_page=self.site.allowed_page, from_listing=from_listing)
             if link_kind is LinkKind.SKIP:
@@ -533,11 +410,11 @@ class WordPressSpider(scrapy.Spider):
                 yield from self._make(absolute, "sitemap")
             else:
                 yield from self._make(absolute, "page")
-        response.meta[META_OUTLINKS] = list(dict.fromkeys(outlinks))
+        response.meta[meta.OUTLINKS] = list(dict.fromkeys(outlinks))
 
     # --- posts --------------------------------------------------------------------------
     def _capture(self, response: Response) -> PageCapture:
-        prov = response.meta.get(META_PROVENANCE)
+        prov = response.meta.get(meta.PROVENANCE)
         return PageCapture(url=response.url, body=response.body,
                            headers=_first_headers(response),
                            provenance=prov if isinstance(prov, Provenance) else None)
@@ -550,7 +427,7 @@ class WordPressSpider(scrapy.Spider):
             first = re.sub(r"/\d{1,3}/?$", "/", urlsplit(response.url).path)
             yield from self._make(urljoin(response.url, first), "page")
             return
-        variant = pages.post_variant_of(response.url)
+        variant = links.post_variant_of(response.url)
         if variant is not None:
             # Comments page / oEmbed view of a post: archived; the article comes from the
             # post itself (requested here if nothing has asked for it yet).
@@ -562,7 +439,8 @@ class WordPressSpider(scrapy.Spider):
             self.crawler.stats.inc_value("newsarchive/posts/duplicate")
             return
         if self.since is not None:
-            moment = parse_date(info.modified_time) or parse_date(info.published_time)
+            moment = (parse_listing_date(info.modified_time)
+                      or parse_listing_date(info.published_time))
             if moment is not None and moment < self.since:
                 self.crawler.stats.inc_value("newsarchive/posts/before_since")
                 return
@@ -577,7 +455,7 @@ class WordPressSpider(scrapy.Spider):
             return
         self.crawler.stats.inc_value("newsarchive/posts/multipage")
         for url in rest:
-            key = pages.request_url(url)
+            key = links.request_url(url)
             self.seen.add(key)
             self.raw_seen.add(url)
         yield from self._chain(response.url, [capture], rest)
@@ -585,7 +463,7 @@ class WordPressSpider(scrapy.Spider):
     def _chain(self, first_url: str, gathered: list[PageCapture],
                rest: list[str]) -> Iterator[Any]:
         state = {"url": first_url, "pages": gathered, "rest": rest[1:]}
-        reqs = self._make(rest[0], "post-page", force=True, meta={META_POST: state},
+        reqs = self._make(rest[0], "post-page", force=True, extra={meta.POST: state},
                           errback=self._post_page_failed)
         if not reqs:  # over --max-pages: the article is what we have
             self.crawler.stats.inc_value("newsarchive/posts/incomplete")
@@ -609,7 +487,7 @@ class WordPressSpider(scrapy.Spider):
             getattr(failure, "value", None), "response", None)
         state = None
         if request is not None and hasattr(request, "meta"):
-            state = request.meta.get(META_POST)
+            state = request.meta.get(meta.POST)
         if state is None:
             return
         self.logger.warning("Page of a multi-page post failed: %(url)s (%(error)s)",

@@ -1,4 +1,10 @@
-"""Retry-After on 429 and 503: Scrapy's RetryMiddleware, plus waiting as long as asked.
+"""Politeness as Scrapy components: ``Retry-After`` and robots.txt ``Crawl-delay``.
+
+Scrapy obeys robots.txt rules (RobotsTxtMiddleware, Protego) and limits concurrency per
+host, but ignores two things a server says about pace; the components here add them.
+
+``RetryAfterMiddleware`` (downloader middleware): Retry-After on 429 and 503, Scrapy's
+RetryMiddleware plus waiting as long as asked.
 
 Scrapy 2.19's RetryMiddleware retries 429/503 at once (no ``Retry-After`` support), which
 is what a server that says "come back in 30 s" least wants. This subclass (it replaces
@@ -8,11 +14,18 @@ every request to that host (netloc) until then, the retry included; Scrapy's ret
 ``NEWSARCHIVE_RETRY_AFTER_MAX`` is not honoured by waiting: the response is given up on
 (the crawl does not stall for hours on one host) and counted.
 
+``RobotsCrawlDelay`` (extension): the ``Crawl-delay`` of the robots.txt that
+RobotsTxtMiddleware fetched, for our User-Agent: the download slots' delay and
+AutoThrottle's floor are raised to it, up to ``NEWSARCHIVE_MAX_CRAWL_DELAY`` seconds. Off
+when replaying from WARCs (nobody to be polite to) or when robots.txt is not obeyed.
+
 Settings read: ``RETRY_*`` (as RetryMiddleware), ``NEWSARCHIVE_RETRY_AFTER_MAX`` (seconds,
-default 300), ``NEWSARCHIVE_RETRY_AFTER_CODES`` (default [429, 503]).
+default 300), ``NEWSARCHIVE_RETRY_AFTER_CODES`` (default [429, 503]),
+``NEWSARCHIVE_MAX_CRAWL_DELAY`` (default 10), ``ROBOTSTXT_OBEY``,
+``NEWSARCHIVE_REPLAY_FROM``, ``USER_AGENT``.
 
 Stats: ``retry/retry_after/count``, ``retry/retry_after/seconds`` (total waited for),
-``retry/retry_after/too_long``.
+``retry/retry_after/too_long``, ``newsarchive/robots/crawl_delay``.
 """
 
 from __future__ import annotations
@@ -23,7 +36,11 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
+from protego import Protego
+from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import NotConfigured
+from scrapy.extensions.throttle import AutoThrottle
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import task
@@ -117,3 +134,49 @@ class RetryAfterMiddleware(RetryMiddleware):
                 logger.info("%(host)s asked to wait %(wait).1f s (HTTP %(status)d)",
                             {"host": key, "wait": wait, "status": response.status})
         return super().process_response(request, response)
+
+
+class RobotsCrawlDelay:
+    """Extension: robots.txt ``Crawl-delay`` honoured (Scrapy ignores it)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        if not settings.getbool("ROBOTSTXT_OBEY") or settings.get("NEWSARCHIVE_REPLAY_FROM"):
+            raise NotConfigured("robots.txt not obeyed, or replaying from WARCs")
+        self.crawler = crawler
+        self.max_delay = settings.getfloat("NEWSARCHIVE_MAX_CRAWL_DELAY", 10.0)
+        self.agent = settings.get("USER_AGENT") or "*"
+        crawler.signals.connect(self.response_received, signal=signals.response_received)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RobotsCrawlDelay:
+        return cls(crawler)
+
+    def response_received(self, response: Response, request: Request,
+                          spider: Any = None) -> None:
+        """robots.txt comes from RobotsTxtMiddleware (``dont_obey_robotstxt`` set)."""
+        if (response.status != 200 or not request.meta.get("dont_obey_robotstxt")
+                or urlparse_cached(response).path != "/robots.txt"):
+            return
+        self.apply(response.body)
+
+    def apply(self, robots_txt: bytes) -> float | None:
+        """Raise the slots' delay and AutoThrottle's floor to the file's Crawl-delay for
+        our User-Agent (at most ``NEWSARCHIVE_MAX_CRAWL_DELAY``); the delay applied."""
+        try:
+            robots = Protego.parse(robots_txt.decode("utf-8", "replace"))
+            delay = robots.crawl_delay(self.agent)
+        except Exception:  # noqa: BLE001 - a malformed robots.txt must not stop the crawl
+            return None
+        if not delay or delay <= 0:
+            return None
+        delay = min(float(delay), self.max_delay)
+        self.crawler.stats.set_value("newsarchive/robots/crawl_delay", delay)
+        downloader = getattr(self.crawler.engine, "downloader", None)
+        for slot in getattr(downloader, "slots", {}).values():
+            slot.delay = max(slot.delay, delay)
+        for ext in getattr(getattr(self.crawler, "extensions", None), "middlewares", ()):
+            if isinstance(ext, AutoThrottle):
+                ext.mindelay = max(ext.mindelay, delay)
+        logger.info("robots.txt asks for %(delay).1f s between requests", {"delay": delay})
+        return delay

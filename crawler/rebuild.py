@@ -1,0 +1,292 @@
+"""Articles from WARCs (no network), and THE extraction worker pool.
+
+- :class:`ExtractionPool`: the one pool of extraction processes, used by the crawl's
+  ``ArticlePipeline`` (one future per post, awaited off the reactor thread) and by
+  re-extraction (:meth:`ExtractionPool.map_ordered`: results in post order, a bounded
+  number in flight). ``EXTRACT_WORKERS`` / ``--workers`` go through
+  :func:`resolve_workers` (a number or ``auto``).
+- :func:`iter_posts_from_warcs`: the latest 200 HTML capture per URL
+  (``archive.index.LatestCaptures``), classified with ``crawler.pages`` exactly as the
+  spider does, multi-page posts grouped (page 1 + ``/2/`` ...), archived redirects
+  followed, one post per canonical URL.
+- :func:`iter_extracted` / :func:`rebuild_from_warcs`: those posts through
+  ``crawler.articles.extract_post`` (the crawl's own function), counted.
+
+No settings are read (callers pass paths and options).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from urllib.parse import urljoin
+
+from archive.index import CaptureLocation, LatestCaptures
+from archive.reader import Capture, read_capture
+from crawler import pages as pg
+from crawler.articles import extract_post, provenance_from_location
+from crawler.errors import NewsarchiveError
+from crawler.items import Article, PageCapture, PostItem
+
+logger = logging.getLogger(__name__)
+
+ExtractResult = tuple[Article | None, list[str], str | None]  # extract_post's result
+
+# --------------------------------------------------------------------------- the pool
+
+MP_CONTEXTS = ("forkserver", "spawn", "fork")
+# "auto": one extraction process per CPU left beside the reactor's (at least one, at most
+# AUTO_WORKERS_MAX). Measured with bench/crawl.py --workers 1,2 on 2 CPUs, machine
+# otherwise idle: 1 worker 11.0-11.3 s, 2 workers 13.6-13.9 s (the second worker takes CPU
+# from the reactor, which is busy all the time). The reactor is one thread and feeds about
+# one CPU's worth of extraction, so more processes than a few would only idle and hold
+# memory.
+AUTO_WORKERS_MAX = 4
+
+
+def resolve_workers(value: object) -> int:
+    """``EXTRACT_WORKERS`` / ``--workers`` as a number of processes: a positive integer
+    or ``auto`` (CPUs minus one, 1 to ``AUTO_WORKERS_MAX``)."""
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        try:
+            cpus = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            cpus = os.cpu_count() or 1
+        return max(1, min(cpus - 1, AUTO_WORKERS_MAX))
+    try:
+        workers = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise NewsarchiveError(f"EXTRACT_WORKERS must be a positive integer or 'auto', "
+                               f"got {value!r}") from None
+    if workers < 1:
+        raise NewsarchiveError(f"EXTRACT_WORKERS must be at least 1, got {workers}")
+    return workers
+
+
+class ExtractionPool:
+    """``workers`` processes running :func:`crawler.articles.extract_post`.
+
+    Processes start with ``forkserver`` by default: forking a process that runs Twisted
+    threads is unsafe. A pool whose worker died (e.g. out of memory) is replaced by a
+    fresh one for the next posts.
+    """
+
+    def __init__(self, workers: int, mp_context: str = "forkserver") -> None:
+        if mp_context not in MP_CONTEXTS:
+            raise NewsarchiveError(f"EXTRACT_MP_CONTEXT {mp_context!r}: valid values are "
+                                   f"{', '.join(MP_CONTEXTS)}")
+        self.workers = workers
+        self.mp_context = mp_context
+        self._executor: ProcessPoolExecutor | None = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context(self.mp_context))
+        return self._executor
+
+    def submit(self, post: PostItem) -> Future[ExtractResult]:
+        """One post to extract; a broken pool is replaced once before giving up."""
+        try:
+            return self._pool().submit(extract_post, post)
+        except BrokenProcessPool:
+            self.restart()
+            return self._pool().submit(extract_post, post)
+
+    def restart(self) -> None:
+        """Drop the current processes (a worker died); the next submit starts fresh ones."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+    def shutdown(self, wait: bool = True) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=wait, cancel_futures=True)
+            self._executor = None
+
+    def map_ordered(self, posts: Iterable[PostItem], window: int = 4
+                    ) -> Iterator[tuple[PostItem, ExtractResult]]:
+        """(post, result) in post order, at most ``window`` posts per worker in flight
+        (memory stays bounded)."""
+        pending: deque[tuple[PostItem, Future[ExtractResult]]] = deque()
+        try:
+            for post in posts:
+                pending.append((post, self.submit(post)))
+                if len(pending) >= window * self.workers:
+                    done, future = pending.popleft()
+                    yield done, future.result()
+            for done, future in pending:
+                yield done, future.result()
+        finally:
+            self.shutdown()
+
+
+# --------------------------------------------------------------------------- WARCs -> posts
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_REDIRECTS = (301, 302, 303, 307, 308)
+_MAX_REDIRECTS = 10
+
+
+def _page_or_redirect(status: int, mime: str) -> bool:
+    """The captures re-extraction looks at: 200 HTML pages and redirects."""
+    return status in _REDIRECTS or (status == 200 and mime in _HTML_TYPES)
+
+
+def _page_capture(capture: Capture) -> PageCapture:
+    """A PageCapture as the spider builds it: body and headers after Scrapy's
+    HttpCompressionMiddleware (Content-Encoding removed), first value per header name."""
+    headers: dict[str, str] = {}
+    for name, value in capture.headers:
+        if name.lower() == "content-encoding":
+            continue
+        headers.setdefault(name, value)
+    return PageCapture(url=capture.url, body=capture.decoded_body(), headers=headers,
+                       provenance=provenance_from_location(capture))
+
+
+def _read(location: CaptureLocation) -> Capture:
+    return read_capture(location.path, location.offset)
+
+
+class _ArchivedSite:
+    """The latest page or redirect of each URL of an archive, read on demand."""
+
+    def __init__(self, paths: Iterable[str | os.PathLike[str]]) -> None:
+        self.latest = LatestCaptures(paths, accept=_page_or_redirect)
+
+    def page(self, url: str) -> CaptureLocation | None:
+        """The 200 HTML capture answering ``url``, through archived redirects."""
+        seen: set[str] = set()
+        location = self.latest.get(url)
+        while (location is not None and location.status in _REDIRECTS
+               and url not in seen and len(seen) < _MAX_REDIRECTS):
+            seen.add(url)
+            target = _read(location).header("Location")
+            if not target:
+                return None
+            url = urljoin(url, target)
+            location = self.latest.get(url)
+        return location if location is not None and location.status == 200 else None
+
+    def first_pages(self) -> list[tuple[str, str]]:
+        """(url, canonical URL) of every post's first page, canonical copies first."""
+        posts: list[tuple[int, int, str, str]] = []  # (not canonical, order, url, canonical)
+        for order, location in enumerate(self.latest):
+            if location.status != 200:
+                continue
+            capture = _read(location)
+            try:
+                body = capture.decoded_body()
+            except Exception as exc:  # one undecodable page must not stop a rebuild
+                logger.warning("Skipping %(url)s: %(exc)s", {"url": location.url, "exc": exc})
+                continue
+            info = pg.head_info(pg.decode_html(body, capture.content_type))
+            if pg.page_kind(location.url, capture.content_type, body, info) != pg.PageKind.POST:
+                continue
+            if pg.post_page_number(location.url, info.body_classes) > 1:
+                continue  # a continuation page: joined to its first page
+            canonical = pg.canonical_url(location.url, info)
+            posts.append((int(canonical != pg.normalize_url(location.url)), order,
+                          location.url, canonical))
+        posts.sort(key=lambda p: (p[0], p[1]))
+        return [(url, canonical) for _, _, url, canonical in posts]
+
+    def post(self, url: str) -> PostItem:
+        """The post whose first page is ``url``, with the later pages it names."""
+        location = self.latest.get(url)
+        assert location is not None
+        first = _read(location)
+        pages = [_page_capture(first)]
+        html = pg.decode_html(pages[0].body, first.content_type)
+        del first
+        for page_url in pg.post_page_urls(url, html):
+            found = self.page(page_url)
+            if found is None:
+                logger.info("Page %(page)s of %(url)s is not in the archive",
+                            {"page": page_url, "url": url})
+                continue
+            capture = _read(found)
+            if capture.url != url and all(p.url != capture.url for p in pages):
+                pages.append(_page_capture(capture))
+        return PostItem(url=url, pages=tuple(pages))
+
+
+def iter_posts_from_warcs(paths: Iterable[str | os.PathLike[str]],
+                          stats: dict[str, int] | None = None) -> Iterator[PostItem]:
+    """Posts (with all their pages) found in WARC files or crawl folders, no network.
+
+    One post per canonical URL, as the spider does; a post whose URL is its canonical URL
+    is preferred to other copies. ``stats`` (optional) counts ``duplicate`` posts left out.
+
+    Memory does not grow with page bodies: the index keeps only where each latest capture
+    sits, candidates are read once to classify them, and the pages of a post are read
+    again when it is yielded.
+    """
+    site = _ArchivedSite(paths)
+    yielded: set[str] = set()
+    for url, canonical in site.first_pages():
+        if canonical in yielded:  # as the spider does: one post per canonical URL
+            if stats is not None:
+                stats["duplicate"] = stats.get("duplicate", 0) + 1
+            continue
+        yielded.add(canonical)
+        yield site.post(url)
+
+
+def _extracted(posts: Iterable[PostItem], workers: int
+               ) -> Iterator[tuple[PostItem, ExtractResult]]:
+    """(post, :func:`extract_post` result) in post order; in ``workers`` processes when
+    > 1 (:class:`ExtractionPool`), else in this process."""
+    if workers <= 1:
+        for post in posts:
+            yield post, extract_post(post)
+        return
+    yield from ExtractionPool(workers).map_ordered(posts)
+
+
+def iter_extracted(paths: Iterable[str | os.PathLike[str]],
+                   stats: dict[str, int] | None = None, *, workers: int = 1,
+                   ) -> Iterator[tuple[Article, list[str]]]:
+    """(article, its quality flags) re-extracted from WARCs, one per canonical URL and
+    id (first wins), no network; ``workers`` > 1 extracts in that many processes.
+
+    ``stats`` (optional) receives the counts ``posts``, ``empty``, ``duplicate`` (same
+    canonical URL or same id), ``failed`` (logged at error level, never raised).
+    """
+    counts = stats if stats is not None else {}
+    seen: set[str] = set()
+    for post, (article, flags, error) in _extracted(iter_posts_from_warcs(paths, counts),
+                                                    workers):
+        counts["posts"] = counts.get("posts", 0) + 1
+        if error is not None:
+            counts["failed"] = counts.get("failed", 0) + 1
+            logger.error("Extraction failed for %(url)s: %(error)s",
+                         {"url": post.url, "error": error})
+            continue
+        if article is None:
+            counts["empty"] = counts.get("empty", 0) + 1
+            continue
+        if article.id in seen:
+            counts["duplicate"] = counts.get("duplicate", 0) + 1
+            continue
+        seen.add(article.id)
+        yield article, flags
+
+
+def rebuild_from_warcs(paths: Iterable[str | os.PathLike[str]],
+                       stats: dict[str, int] | None = None) -> Iterator[Article]:
+    """Articles re-extracted from WARCs, one per canonical URL (first wins), in-process:
+    :func:`iter_extracted` without the flags. ``stats`` as there."""
+    for article, _flags in iter_extracted(paths, stats):
+        yield article
+
+
+__all__ = ["AUTO_WORKERS_MAX", "MP_CONTEXTS", "ExtractionPool", "iter_extracted",
+           "iter_posts_from_warcs", "rebuild_from_warcs", "resolve_workers"]
+
