@@ -26,6 +26,7 @@ Also here, because every reader needs them and they are archive logic:
 from __future__ import annotations
 
 import bisect
+import contextlib
 import json
 import os
 import re
@@ -170,7 +171,11 @@ def find_warc_files(inputs: Iterable[str | os.PathLike[str]]) -> list[Path]:
             found = sorted(p for p in path.rglob("*")
                            if p.name.endswith(WARC_SUFFIXES) and p.is_file())
             if not found:
-                raise ArchiveError(f"{path}: no WARC files (*.warc.gz, *.warc) in this folder")
+                unfinished = sum(1 for p in path.rglob("*.open") if p.is_file())
+                hint = (f"; {unfinished} unfinished *.open file(s): a crawl still running, "
+                        f"or killed (`newsarchive repair {path}`)") if unfinished else ""
+                raise ArchiveError(f"{path}: no WARC files (*.warc.gz, *.warc) in this "
+                                   f"folder{hint}")
             out.extend(found)
         elif path.is_file():
             out.append(path)
@@ -197,6 +202,8 @@ def write_cdxj(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[s
                 fh.write(line + "\n")
         os.replace(tmp, out)
     except OSError as exc:
+        with contextlib.suppress(OSError):  # never leave a half index behind
+            tmp.unlink(missing_ok=True)
         raise ArchiveError(f"cannot write index {out}: {exc.strerror or exc}") from exc
     return len(lines)
 

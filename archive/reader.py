@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import brotli
 from warcio.archiveiterator import ArchiveIterator
@@ -43,6 +44,14 @@ class RawRecord:
 
     def get(self, name: str) -> str | None:
         return header_value(self.headers, name)
+
+
+#: The most a response body may decode to (``Capture.decoded_body``): larger than any
+#: news page, far smaller than a decompression bomb.
+MAX_DECODED_BODY = 64 * 1024 * 1024
+#: The largest record block read into memory (Scrapy's default DOWNLOAD_MAXSIZE: every
+#: response the crawl can receive fits); a larger block is an error, not gigabytes.
+MAX_BLOCK = 1024 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -76,12 +85,15 @@ class Capture:
     def content_type(self) -> str:
         return self.header("Content-Type", "") or ""
 
-    def decoded_body(self) -> bytes:
+    def decoded_body(self, max_size: int | None = None) -> bytes:
         """The body with its Content-Encoding (gzip, x-gzip, deflate, br) removed.
 
-        Encodings are undone last-applied first. An unknown encoding or a damaged body
-        raises ArchiveError naming the record.
+        Encodings are undone last-applied first. An unknown encoding, a damaged body, or
+        one that decodes to more than ``max_size`` bytes (default
+        :data:`MAX_DECODED_BODY`: a few KB of gzip can unpack to gigabytes) raises
+        ArchiveError naming the record.
         """
+        limit = MAX_DECODED_BODY if max_size is None else max_size
         encodings = [
             e.strip().lower()
             for value in (v for k, v in self.headers if k.lower() == "content-encoding")
@@ -91,7 +103,7 @@ class Capture:
         data = self.body
         for enc in reversed(encodings):
             try:
-                data = _decode(data, enc)
+                data = _decode(data, enc, limit)
             except (zlib.error, OSError, ValueError, brotli.error) as exc:
                 raise ArchiveError(
                     f"{self.filename}:{self.offset}: cannot decode {enc} body of {self.url}: "
@@ -99,25 +111,46 @@ class Capture:
         return data
 
 
-def _decode(data: bytes, encoding: str) -> bytes:
-    if encoding in ("gzip", "x-gzip"):
-        out = bytearray()
-        # several gzip members are legal; decode them all
-        while data:
+def _decode(data: bytes, encoding: str, limit: int) -> bytes:
+    """One content coding undone, never more than ``limit`` bytes of output (zlib's and
+    brotli's own output limits: a bomb is stopped before it is unpacked)."""
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        return _inflate(data, encoding, limit)
+    if encoding == "br":
+        d = brotli.Decompressor()
+        out = d.process(data, output_buffer_limit=limit + 1)
+        if len(out) > limit or not d.is_finished() and not d.can_accept_more_data():
+            raise ValueError(f"decodes to more than {limit} bytes (limit)")
+        return out
+    raise ValueError(f"unknown Content-Encoding {encoding!r}")
+
+
+def _inflate(data: bytes, encoding: str, limit: int) -> bytes:
+    out = bytearray()
+    if encoding == "deflate":  # RFC says zlib-wrapped; many servers send raw deflate
+        wbits = [zlib.MAX_WBITS, -zlib.MAX_WBITS] if data[:1] in (b"\x78", b"\x58",
+                                                                  b"\x68", b"\x08") else \
+            [-zlib.MAX_WBITS, zlib.MAX_WBITS]
+        for bits in wbits:
+            try:
+                d = zlib.decompressobj(bits)
+                out = bytearray(d.decompress(data, limit + 1))
+                break
+            except zlib.error:
+                if bits == wbits[-1]:
+                    raise
+    else:
+        while data:  # several gzip members are legal; decode them all
             d = zlib.decompressobj(zlib.MAX_WBITS | 16)
-            out += d.decompress(data)
+            out += d.decompress(data, limit + 1 - len(out))
+            if len(out) > limit:
+                break
             if not d.eof:
                 raise ValueError("truncated gzip body")
             data = d.unused_data
-        return bytes(out)
-    if encoding == "deflate":
-        try:  # RFC says zlib-wrapped; many servers send raw deflate
-            return zlib.decompress(data)
-        except zlib.error:
-            return zlib.decompress(data, -zlib.MAX_WBITS)
-    if encoding == "br":
-        return brotli.decompress(data)
-    raise ValueError(f"unknown Content-Encoding {encoding!r}")
+    if len(out) > limit:
+        raise ValueError(f"decodes to more than {limit} bytes (limit)")
+    return bytes(out)
 
 
 def _parse_date(value: str | None) -> datetime:
@@ -154,10 +187,7 @@ def _iter_file(path: Path, offset: int | None = None,
                 # warcio knows the offset only once the record is consumed
                 if record.format not in ("warc", "arc", "arc2warc"):
                     raise ArchiveError(f"{path}:{where}: not a WARC record")
-                rest = record.raw_stream.read()
-                # the block reader counts down from Content-Length in bytes; anything left
-                # after reading to EOF means the file ended inside the block
-                missing = getattr(record.raw_stream, "limit", 0) or 0
+                rest, missing = _read_block(record, path, where)
                 it.read_to_end(record)
                 where = it.get_record_offset()  # absolute: warcio uses fh.tell()
                 if record.format == "warc" and record.length is None:
@@ -173,6 +203,8 @@ def _iter_file(path: Path, offset: int | None = None,
                     return
                 last = (where, length)
                 where += length
+            if last is None and offset is None and where == 0:
+                raise ArchiveError(f"{path}: no WARC record (empty file)")
             if last is not None and _is_gzip(fh, last[0]):
                 # warcio does not check the gzip trailer: a file cut inside the last
                 # member's CRC/size bytes would pass unnoticed
@@ -190,11 +222,24 @@ def _iter_file(path: Path, offset: int | None = None,
                                    f"complete record ({len(tail)}+ bytes)")
         except ArchiveError:
             raise
-        except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError,
+        except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError, OverflowError,
                 AttributeError, TypeError, IndexError) as exc:  # warcio trips on bad headers
             lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
             reason = lines[0] if lines else type(exc).__name__
             raise ArchiveError(f"{path}:{max(where, 0)}: unreadable WARC data: {reason}") from exc
+
+
+def _read_block(record: Any, path: Path, where: int) -> tuple[bytes, int]:
+    """(the record's block as far as the file holds it, bytes missing from it).
+
+    At most :data:`MAX_BLOCK` bytes are read. warcio's block reader counts down from
+    Content-Length: anything left after reading to EOF means the file ended inside the
+    block."""
+    rest = record.raw_stream.read(MAX_BLOCK + 1)
+    if len(rest) > MAX_BLOCK:
+        raise ArchiveError(f"{path}:{where}: record block larger than {MAX_BLOCK} bytes "
+                           f"(limit)")
+    return rest, getattr(record.raw_stream, "limit", 0) or 0
 
 
 def _is_gzip(fh, offset: int) -> bool:

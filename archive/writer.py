@@ -25,6 +25,7 @@ other users must serialise calls themselves.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import socket
@@ -35,6 +36,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
 from archive.errors import ArchiveError
 from archive.records import (
@@ -76,10 +78,21 @@ def default_id_factory() -> str:
     return f"<urn:uuid:{uuid.uuid4()}>"
 
 
-def _safe_host(host: str) -> str:
+def safe_host(host: str) -> str:
     """Host part of a file name: letters, digits, dots and underscores only (no '-')."""
     cleaned = re.sub(r"[^A-Za-z0-9.]+", "_", host).strip("._")
     return cleaned or "localhost"
+
+
+def _write_all(fh: BinaryIO, data: bytes) -> None:
+    """Write all of ``data`` to an unbuffered file (a raw write may be short); a short
+    write that makes no progress is an error (the disk is full)."""
+    view = memoryview(data)
+    while view:
+        written = fh.write(view)
+        if not written:
+            raise OSError(errno.ENOSPC, "short write: no space left on device")
+        view = view[written:]
 
 
 def gzip_member(data: bytes, level: int) -> bytes:
@@ -129,7 +142,7 @@ class WarcWriter:
         self.warcinfo_fields = dict(warcinfo or {"software": "newsarchive",
                                                   "format": "WARC File Format 1.0"})
         self.gzip_level = gzip_level
-        self.host = _safe_host(host if host is not None else socket.gethostname())
+        self.host = safe_host(host if host is not None else socket.gethostname())
         self.pid = os.getpid() if pid is None else pid
         self._serial = -1
         self._fh = None  # the open binary file, or None between files
@@ -162,7 +175,9 @@ class WarcWriter:
         if (self.directory / name).exists():
             raise ArchiveError(f"WARC file {self.directory / name} already exists")
         try:
-            self._fh = open(path, "xb")  # noqa: SIM115 - kept open across calls
+            # unbuffered: a failed write leaves nothing in a buffer that a later flush or
+            # close would push out again (a full disk must not corrupt the file's end)
+            self._fh = open(path, "xb", buffering=0)  # noqa: SIM115 - kept open across calls
         except OSError as exc:
             raise ArchiveError(f"cannot create WARC file {path}: {exc}") from exc
         self._name = name
@@ -180,10 +195,13 @@ class WarcWriter:
         self._name = None
         assert name is not None
         try:
-            fh.close()
-            os.replace(self.directory / (name + OPEN_SUFFIX), self.directory / name)
-        except OSError as exc:
-            raise ArchiveError(f"cannot close WARC file {self.directory / name}: {exc}") from exc
+            fh.close()  # unbuffered: nothing left to flush, closing cannot lose data
+        finally:
+            try:
+                os.replace(self.directory / (name + OPEN_SUFFIX), self.directory / name)
+            except OSError as exc:
+                raise ArchiveError(f"cannot close WARC file {self.directory / name}: "
+                                   f"{exc}") from exc
         self.closed_files.append(self.directory / name)
 
     def _ensure_room(self) -> None:
@@ -205,15 +223,17 @@ class WarcWriter:
             chunks.append(member)
         data = b"".join(chunks)
         try:
-            self._fh.write(data)
-            self._fh.flush()
+            _write_all(self._fh, data)
         except OSError as exc:
+            # cut back to the last complete record (the size the file had), so the file
+            # stays valid whatever part of ``data`` reached the disk
             try:
-                self._fh.truncate(self._size)
+                os.ftruncate(self._fh.fileno(), self._size)
                 self._fh.seek(self._size)
             except OSError:
                 pass
-            raise ArchiveError(f"cannot write to {self.current_path}: {exc}") from exc
+            raise ArchiveError(f"cannot write to {self.current_path}: "
+                               f"{exc.strerror or exc}") from exc
         self._size = pos
         self.records_written += len(spans)
         self.bytes_written += len(data)

@@ -22,9 +22,11 @@ No settings are read (callers pass paths and options).
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import logging
 import os
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -104,6 +106,26 @@ def extract_post(post: PostItem) -> tuple[Article | None, list[str], str | None]
 # --------------------------------------------------------------------------- JSONL output
 
 
+def read_records(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
+    """The records of an ``articles.jsonl``, in file order: blank lines skipped, a
+    partial last line (a crash's, see :class:`ArticleJsonl`) left out, any other line that
+    is not a JSON object a one-line NewsarchiveError naming the file and line."""
+    path = Path(path)
+    with open(path, "rb") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            if not line.endswith(b"\n"):
+                return  # a partial last line: not an article
+            try:
+                record = json.loads(line)
+            except ValueError:
+                record = None
+            if not isinstance(record, dict):
+                raise NewsarchiveError(f"{path}:{number}: not a JSON object line")
+            yield record
+
+
 class ArticleJsonl:
     """Append-only ``articles.jsonl`` with whole-line writes and crash repair.
 
@@ -164,15 +186,22 @@ class ArticleJsonl:
         if self._fh is None:
             raise NewsarchiveError(f"{self.path} is not open")
         data = self.encode(article)
-        start = self._fh.tell()
+        fd = self._fh.fileno()
+        start = os.fstat(fd).st_size  # the true end: tell() can run past it after a failure
         try:
-            written = self._fh.write(data)
-            if written != len(data):  # a short write (disk full): undo it, never half a line
-                self._fh.truncate(start)
-                raise OSError(f"short write ({written} of {len(data)} bytes)")
-            self._fh.flush()
+            view = memoryview(data)
+            while view:
+                written = self._fh.write(view)
+                if not written:
+                    raise OSError(errno.ENOSPC, "no space left on device")
+                view = view[written:]
         except OSError as exc:
-            raise NewsarchiveError(f"cannot write to {self.path}: {exc}") from exc
+            try:  # never half a line: cut back to where this line started
+                os.ftruncate(fd, start)
+            except OSError:
+                pass
+            raise NewsarchiveError(f"cannot write to {self.path}: "
+                                   f"{exc.strerror or exc}") from exc
         self.seen_ids.add(article.id)
         return True
 

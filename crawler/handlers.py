@@ -40,7 +40,7 @@ from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 
 from archive.index import LatestCaptures, find_warc_files
-from archive.reader import read_capture
+from archive.reader import Capture, read_capture
 from crawler import meta
 from crawler.articles import provenance_from_location
 
@@ -75,6 +75,26 @@ def replay_settings(paths: Iterable[str | os.PathLike[str]]) -> dict[str, Any]:
     }
 
 
+def response_from_capture(request: Request, capture: Capture, flag: str) -> Response:
+    """The Scrapy response an archived capture stands for (status, headers and body as
+    stored, so HttpCompressionMiddleware and RedirectMiddleware act as on the live
+    response), flagged ``flag``; the request's provenance names the archived record."""
+    headers = Headers()
+    for name, value in capture.headers:
+        headers.appendlist(name, value)
+    body = b"" if request.method.upper() == "HEAD" else capture.body
+    cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
+    ip = None
+    if capture.ip_address:
+        try:
+            ip = ipaddress.ip_address(capture.ip_address)
+        except ValueError:
+            ip = None
+    request.meta[meta.PROVENANCE] = provenance_from_location(capture)
+    return cls(url=request.url, status=capture.status, headers=headers, body=body,
+               flags=[flag], request=request, ip_address=ip, protocol=capture.protocol or None)
+
+
 class WarcReplayDownloadHandler:
     """Scrapy download handler (http/https) serving responses from WARC files."""
 
@@ -105,23 +125,9 @@ class WarcReplayDownloadHandler:
             entry = self.index.get(request.url)
         if entry is None:
             return self._miss(request)
-        capture = read_capture(entry.path, entry.offset)
-        headers = Headers()
-        for name, value in capture.headers:
-            headers.appendlist(name, value)
-        body = b"" if request.method.upper() == "HEAD" else capture.body
-        cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
-        ip = None
-        if capture.ip_address:
-            try:
-                ip = ipaddress.ip_address(capture.ip_address)
-            except ValueError:
-                ip = None
-        request.meta[meta.PROVENANCE] = provenance_from_location(capture)
         self.stats.inc_value("replay/hit")
-        return cls(url=request.url, status=capture.status, headers=headers, body=body,
-                   flags=["replayed"], request=request, ip_address=ip,
-                   protocol=capture.protocol or None)
+        return response_from_capture(request, read_capture(entry.path, entry.offset),
+                                     "replayed")
 
     def _miss(self, request: Request) -> Response:
         self.stats.inc_value("replay/miss")

@@ -13,6 +13,10 @@ Who sets and who reads each:
 - ``POST``: the pages gathered so far of a multi-page post (the spider's chain).
 - ``KIND``: what the spider expects behind a request (stats, priorities).
 - ``API_PAGE``: the page number of a WordPress REST API listing.
+
+Response flags: ``ARCHIVED`` marks a response answered from the crawl's own archive when
+an interrupted crawl resumes (``crawler.resume``): the capture middleware does not
+archive it again.
 """
 
 PROVENANCE = "newsarchive_warc"
@@ -22,3 +26,4 @@ RECORD_ID = "newsarchive_warc_record_id"
 POST = "newsarchive_post"
 KIND = "newsarchive_kind"
 API_PAGE = "newsarchive_api_page"
+ARCHIVED = "archived"

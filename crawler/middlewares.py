@@ -32,7 +32,8 @@ tests), ``ARCHIVE_CAPTURE_REPLAY``, ``NEWSARCHIVE_CRAWL_ID``, ``NEWSARCHIVE_REPL
 ``USER_AGENT``, ``ROBOTSTXT_OBEY``.
 
 Stats: ``warc/records``, ``warc/bytes``, ``warc/files``, ``warc/responses/status/<code>``,
-``warc/metadata``, ``warc/errors``, ``warc/exceptions/<name>``.
+``warc/metadata``, ``warc/errors``, ``warc/exceptions/<name>``, ``warc/truncated/<reason>``
+(responses archived with ``WARC-Truncated``: ``disconnect`` = the body was cut short).
 """
 
 from __future__ import annotations
@@ -57,7 +58,12 @@ from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
 
 from archive.errors import ArchiveError
-from archive.records import WARC_VERSION, HttpExchange, build_metadata
+from archive.records import (
+    WARC_VERSION,
+    HttpExchange,
+    build_metadata,
+)
+from archive.repair import repair_stale
 from archive.writer import WarcWriter
 from crawler import __version__, meta
 from crawler.articles import provenance_from_location
@@ -151,6 +157,27 @@ class WarcSession:
         crawler.signals.connect(self.close, signal=signals.engine_stopped)
 
     @classmethod
+    def finish(cls, crawler: Crawler) -> None:
+        """Close the crawler's session if the crawl ended without ``spider_closed`` (a
+        forced stop: a second Ctrl-C), so no ``.open`` file is left behind."""
+        session = getattr(crawler, _SESSION_ATTR, None)
+        if session is not None:
+            session.close()
+
+    @staticmethod
+    def stop(crawler: Crawler, reason: str) -> None:
+        """Close the spider cleanly with ``reason`` (pending requests dropped, signals
+        sent, files closed): the one way a component stops the crawl on a fatal error."""
+        try:
+            engine = crawler.engine
+        except RuntimeError:  # no crawl running (unit tests)
+            return
+        if engine is None or getattr(engine, "spider", None) is None:
+            return
+        d = deferred_from_coro(engine.close_spider_async(reason=reason))
+        d.addErrback(lambda f: logger.error("Closing the crawl failed: %s", f.value))
+
+    @classmethod
     def for_crawler(cls, crawler: Crawler) -> WarcSession | None:
         """The crawler's session, created on first use; None when capture is off."""
         if hasattr(crawler, _SESSION_ATTR):
@@ -185,6 +212,11 @@ class WarcSession:
 
     def _start(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
+        for done in repair_stale([self.directory]):  # left by a killed crawl into DIR
+            logger.warning("Repaired %(path)s left unfinished by a killed crawl: %(n)d whole "
+                           "records kept, %(cut)d bytes cut",
+                           {"path": done.path, "n": done.records, "cut": done.cut_bytes})
+            self.stats.inc_value("warc/repaired_files")
         self.writer = WarcWriter(
             self.directory, prefix=self.prefix, max_size=self.max_size, clock=self.clock,
             id_factory=self.id_factory, warcinfo=self.warcinfo, gzip_level=self.gzip_level,
@@ -200,15 +232,18 @@ class WarcSession:
             return
         try:
             self.writer.close()
-        except Exception:
-            logger.exception("Closing the WARC writer failed")
+        except (OSError, ArchiveError) as exc:
+            logger.error("Closing the WARC file failed: %(exc)s", {"exc": exc})
             self.stats.inc_value("warc/errors")
         self._update_stats()
 
     # -- writing -----------------------------------------------------------------------
 
     def write_exchange(self, exchange: HttpExchange) -> Any:
+        """Request + response records (a cut body: ``exchange.truncated`` says why)."""
         location = self._writer().write_exchange(exchange)
+        if exchange.truncated:
+            self.stats.inc_value(f"warc/truncated/{exchange.truncated}")
         self._update_stats()
         return location
 
@@ -251,14 +286,7 @@ class WarcSession:
 
     def stop_crawl(self, reason: str) -> None:
         """Close the spider cleanly (pending requests dropped, signals sent, files closed)."""
-        try:
-            engine = self.crawler.engine
-        except RuntimeError:  # no crawl running (unit tests)
-            return
-        if engine is None or getattr(engine, "spider", None) is None:
-            return
-        d = deferred_from_coro(engine.close_spider_async(reason=reason))
-        d.addErrback(lambda f: logger.error("Closing the crawl failed: %s", f.value))
+        self.stop(self.crawler, reason)
 
 
 def _headers_list(headers: Any) -> list[tuple[str, bytes]]:
@@ -297,6 +325,7 @@ def exchange_from(request: Request, response: Response, fetched_at: datetime | N
         body=response.body,
         ip_address=str(ip) if ip is not None else None,
         fetched_at=fetched_at,
+        truncated="disconnect" if "dataloss" in response.flags else None,
     )
 
 
@@ -325,12 +354,14 @@ class WarcCaptureMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         if self.session.failed:
             raise IgnoreRequest(f"not archived (WARC writing failed): {request.url}")
-        if not request.url.startswith(("http://", "https://")):
-            return response
+        if not request.url.startswith(("http://", "https://")) or meta.ARCHIVED in response.flags:
+            return response  # nothing fetched, or answered from this crawl's own archive
         fetched_at = request.meta.get(meta.FETCH_START) or self.session.clock()
         if response.protocol is None:
             self.stats.inc_value("warc/protocol_unknown")
         try:
+            # A body cut short (Content-Length not reached, reset mid-body: Scrapy's
+            # 'dataloss' flag, DOWNLOAD_FAIL_ON_DATALOSS = False) is kept as it arrived.
             location = self.session.write_exchange(exchange_from(request, response, fetched_at))
         except Exception as exc:
             self.session.fail("exchange", request.url, exc)

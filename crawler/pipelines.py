@@ -18,7 +18,7 @@ A failure to write the output file is fatal (the error propagates).
 Settings read: ``NEWSARCHIVE_ARTICLES`` (output file; default ``ARCHIVE_DIR/articles.jsonl``;
 neither set: NotConfigured), ``ARCHIVE_DIR``, ``EXTRACT_WORKERS`` (a number, or ``auto``:
 CPUs minus one, at least 1, at most ``crawler.rebuild.AUTO_WORKERS_MAX``), ``EXTRACT_MP_CONTEXT``
-(``forkserver``, ``spawn`` or ``fork``).
+(``spawn``, the default, ``forkserver`` or ``fork``).
 
 Stats: ``articles/written``, ``articles/duplicate``, ``articles/empty``,
 ``articles/failed``, ``articles/quality/<flag>`` (crawler.extract.quality_flags).
@@ -37,13 +37,17 @@ from scrapy.utils.asyncio import is_asyncio_available
 from twisted.internet.threads import deferToThread
 
 from crawler.articles import ArticleJsonl
+from crawler.errors import NewsarchiveError
 from crawler.items import Article, PostItem
+from crawler.middlewares import WarcSession
 from crawler.rebuild import ExtractionPool, resolve_workers
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
+
+FINISH_REASON_ARTICLES_ERROR = "articles_write_error"
 
 class ArticlePipeline:
     """Item pipeline turning PostItems into deduplicated lines of ``articles.jsonl``."""
@@ -53,6 +57,7 @@ class ArticlePipeline:
         self.stats = crawler.stats
         self.output = ArticleJsonl(path)
         self.pool = pool
+        self.failed = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArticlePipeline:
@@ -63,7 +68,7 @@ class ArticlePipeline:
                 raise NotConfigured("neither NEWSARCHIVE_ARTICLES nor ARCHIVE_DIR is set")
             path = Path(settings["ARCHIVE_DIR"]) / "articles.jsonl"
         pool = ExtractionPool(resolve_workers(settings.get("EXTRACT_WORKERS", "auto")),
-                              settings.get("EXTRACT_MP_CONTEXT", "forkserver"))
+                              settings.get("EXTRACT_MP_CONTEXT", "spawn"))
         return cls(crawler, Path(path), pool)
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -75,15 +80,25 @@ class ArticlePipeline:
                         {"path": self.output.path, "n": len(self.output.seen_ids)})
         if self.output.repaired_bytes:
             self.stats.set_value("articles/repaired_bytes", self.output.repaired_bytes)
+        self.pool.start()  # workers ready before the first fetch, not started mid-crawl
 
     def close_spider(self) -> None:
         self.pool.shutdown(wait=True)
         self.output.close()
 
+    def abandon(self) -> None:
+        """After a forced stop (a second Ctrl-C: no ``close_spider``): stop the workers
+        without waiting for posts in flight, close the file (whole lines only)."""
+        self.pool.shutdown(wait=False)
+        self.output.close()
+
     # -- items ---------------------------------------------------------------------------
 
     async def _run(self, post: PostItem) -> tuple[Article | None, list[str], str | None]:
-        future = self.pool.submit(post)
+        try:
+            future = self.pool.submit(post)
+        except RuntimeError as exc:  # the pool is shut down: the crawl is being stopped
+            return None, [], f"not extracted: {exc}"
         try:
             if is_asyncio_available():
                 return await asyncio.wrap_future(future)
@@ -92,6 +107,20 @@ class ArticlePipeline:
             # a worker died (e.g. out of memory): a fresh pool for the next posts
             self.pool.restart()
             return None, [], f"worker process died: {exc}"
+        except (KeyboardInterrupt, SystemExit) as exc:
+            # raised in a worker and handed back through its future (workers ignore
+            # SIGINT, so this is a worker's own exit): a failed page, never a crash
+            return None, [], f"worker stopped: {type(exc).__name__}"
+
+    def _output_failed(self, exc: Exception) -> None:
+        """articles.jsonl cannot be written (a full disk): one line, the crawl stops (the
+        file keeps whole lines only; the WARC keeps every page for ``newsarchive extract``)."""
+        self.stats.inc_value("articles/write_errors")
+        if self.failed:
+            return
+        self.failed = True
+        logger.error("%(error)s; stopping the crawl", {"error": exc})
+        WarcSession.stop(self.crawler, FINISH_REASON_ARTICLES_ERROR)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, PostItem):
@@ -107,7 +136,12 @@ class ArticlePipeline:
             logger.warning("Empty article (no text extracted) at %(url)s", {"url": item.url})
             if article is None:
                 raise DropItem(f"no article: {item.url}", log_level="DEBUG")
-        if not self.output.write(article):
+        try:
+            written = self.output.write(article)
+        except NewsarchiveError as exc:
+            self._output_failed(exc)
+            raise DropItem(f"not written: {item.url}", log_level="DEBUG") from None
+        if not written:
             self.stats.inc_value("articles/duplicate")
             logger.debug("Duplicate of %(canonical)s: %(url)s",
                          {"canonical": article.canonical_url, "url": item.url})

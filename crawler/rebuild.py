@@ -17,9 +17,12 @@ No settings are read (callers pass paths and options).
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import os
+import signal
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -49,6 +52,35 @@ MP_CONTEXTS = ("forkserver", "spawn", "fork")
 AUTO_WORKERS_MAX = 4
 
 
+def _worker_init() -> None:
+    """Set up an extraction process: Ctrl-C belongs to the parent, and a worker never
+    outlives it.
+
+    A terminal sends SIGINT to the whole process group: a worker that took it would hand a
+    KeyboardInterrupt back through its future and the crawl would hang at exit, so the
+    worker ignores it and the parent shuts the pool down. On Linux the worker also asks
+    for SIGKILL when its parent dies (prctl PR_SET_PDEATHSIG; no library wraps this for
+    the standard multiprocessing pool), so kill -9 of the crawl leaves no orphan.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl: the pool still shuts down normally
+            pass
+        if os.getppid() == 1:  # the parent died before prctl took effect
+            os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _ready() -> int:
+    """A no-op task: returns once a worker runs (see :meth:`ExtractionPool.start`)."""
+    return os.getpid()
+
+
 def resolve_workers(value: object) -> int:
     """``EXTRACT_WORKERS`` / ``--workers`` as a number of processes: a positive integer
     or ``auto`` (CPUs minus one, 1 to ``AUTO_WORKERS_MAX``)."""
@@ -71,12 +103,14 @@ def resolve_workers(value: object) -> int:
 class ExtractionPool:
     """``workers`` processes running :func:`crawler.articles.extract_post`.
 
-    Processes start with ``forkserver`` by default: forking a process that runs Twisted
-    threads is unsafe. A pool whose worker died (e.g. out of memory) is replaced by a
-    fresh one for the next posts.
+    Processes start with ``spawn`` by default: forking a process that runs Twisted
+    threads is unsafe, and a forkserver's workers are its children, not the crawl's, so
+    they would outlive a crawl killed with SIGKILL (measured: the forkserver, a worker
+    and the resource tracker stayed). A pool whose worker died (e.g. out of memory) is
+    replaced by a fresh one for the next posts.
     """
 
-    def __init__(self, workers: int, mp_context: str = "forkserver") -> None:
+    def __init__(self, workers: int, mp_context: str = "spawn") -> None:
         if mp_context not in MP_CONTEXTS:
             raise NewsarchiveError(f"EXTRACT_MP_CONTEXT {mp_context!r}: valid values are "
                                    f"{', '.join(MP_CONTEXTS)}")
@@ -87,8 +121,17 @@ class ExtractionPool:
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
             self._executor = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context(self.mp_context))
+                max_workers=self.workers, mp_context=multiprocessing.get_context(self.mp_context),
+                initializer=_worker_init)
         return self._executor
+
+    def start(self) -> None:
+        """Start the processes now and wait until they run (their SIGINT handling in place):
+        a Ctrl-C that arrives while an interpreter is still starting kills it with a
+        traceback, so the crawl starts its workers before it fetches anything."""
+        pool = self._pool()
+        for future in [pool.submit(_ready) for _ in range(self.workers)]:
+            future.result()
 
     def submit(self, post: PostItem) -> Future[ExtractResult]:
         """One post to extract; a broken pool is replaced once before giving up."""

@@ -146,7 +146,10 @@ def _www_pair(netloc: str) -> tuple[str, ...]:
 def check_base_url(url: str) -> str:
     """*url* as a base URL ('http(s)://host[:port]/path/'); NewsarchiveError if unusable."""
     url = (url or "").strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # '[::1' and other unparseable hosts
+        raise NewsarchiveError(f"not a usable URL: {url!r} ({exc})") from None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise NewsarchiveError(f"not an http(s) URL: {url!r}")
     try:

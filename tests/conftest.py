@@ -59,6 +59,29 @@ def kontum_archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]
     return base, out
 
 
+def check_all_readers(out: Path) -> None:
+    """newsarchive check, warcio check (digests) and FastWARC (digests) on every WARC."""
+    import argparse
+    import contextlib
+    import io
+
+    from fastwarc.warc import ArchiveIterator as FastIterator
+    from warcio.checker import Checker
+
+    from crawler.cli import main as cli_main
+
+    warcs = sorted((out / "warc").glob("*.warc.gz"))
+    assert warcs and not list((out / "warc").glob("*.open"))
+    with contextlib.redirect_stdout(io.StringIO()) as said:
+        assert cli_main(["check", str(out)]) == 0, said.getvalue()
+        checker = Checker(argparse.Namespace(inputs=[str(w) for w in warcs], verbose=False))
+        assert checker.process_all() == 0, said.getvalue()
+    for warc in warcs:
+        with open(warc, "rb") as fh:
+            for rec in FastIterator(fh, parse_http=False):
+                assert rec.verify_block_digest(), (warc, rec.record_id)
+
+
 def require_benchmarks(name: str) -> Path:
     path = BENCHMARKS / name
     if not path.exists():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -200,6 +201,34 @@ def test_short_write_is_undone(tmp_path):
     out.write(article(1))
     real = out._fh
 
+    class DiskFills:
+        """A short write, then ENOSPC: what a filling disk does."""
+
+        calls = 0
+
+        def write(self, data):
+            self.calls += 1
+            if self.calls > 1:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return real.write(data[:10])
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    out._fh = DiskFills()
+    with pytest.raises(NewsarchiveError, match="No space left"):
+        out.write(article(2))
+    out._fh = real
+    out.write(article(3))  # the next write lands right after the last whole line
+    out.close()
+    assert (tmp_path / "a.jsonl").read_bytes() == (ArticleJsonl.encode(article(1))
+                                                   + ArticleJsonl.encode(article(3)))
+
+
+def test_short_writes_are_completed(tmp_path):
+    out = ArticleJsonl(tmp_path / "a.jsonl").open()
+    real = out._fh
+
     class Short:
         def write(self, data):
             return real.write(data[:10])
@@ -208,8 +237,7 @@ def test_short_write_is_undone(tmp_path):
             return getattr(real, name)
 
     out._fh = Short()
-    with pytest.raises(NewsarchiveError, match="short write"):
-        out.write(article(2))
+    assert out.write(article(1))
     out._fh = real
     out.close()
     assert (tmp_path / "a.jsonl").read_bytes() == ArticleJsonl.encode(article(1))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from archive.check import NOTICE, check_files
 from archive.index import find_warc_files
+from crawler.commands import examples, warn_unfinished
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,6 +29,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="also print notices (e.g. references to records in other files)")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="print only the per-file verdicts and the summary")
+    examples(parser,
+             'newsarchive check out/kontumtv',
+             'newsarchive check -q out/kontumtv/warc/*.warc.gz')
     parser.set_defaults(func=run)
 
 
@@ -45,6 +49,7 @@ def _inputs(items: list[str]) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     report = check_files(_inputs(args.warcs), lenient=args.lenient)
+    warn_unfinished(args.warcs, "check")
     out = sys.stdout
     for result in report.files:
         if not args.quiet:

@@ -21,11 +21,14 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import socket
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
-from crawler.commands import at_least
+from archive.errors import ArchiveError
+from crawler.commands import at_least, at_most, examples
 from crawler.errors import NewsarchiveError
 from crawler.summary import counts_under, format_summary
 
@@ -45,9 +48,14 @@ def add_crawl_options(p: argparse.ArgumentParser) -> None:
                    help="stop scheduling new pages after N (requisites not counted)")
     p.add_argument("--concurrency", type=int, metavar="N",
                    help="parallel requests (per site; default 4)")
+    from crawler import settings as defaults
+
     p.add_argument("--delay", type=float, metavar="SECONDS",
-                   help="delay between requests to the site (AutoThrottle start delay; "
-                        "0 turns AutoThrottle off: for local servers only)")
+                   help=f"delay between requests to the site (default "
+                        f"{defaults.DOWNLOAD_DELAY:g}, AutoThrottle from "
+                        f"{defaults.AUTOTHROTTLE_START_DELAY:g} up to "
+                        f"{defaults.AUTOTHROTTLE_MAX_DELAY:g}; 0 turns AutoThrottle off: for "
+                        f"local servers only)")
     p.add_argument("--workers", metavar="N|auto",
                    help="article extraction processes: a number, or auto (default: CPUs "
                         "minus one, 1 to 4; EXTRACT_WORKERS)")
@@ -67,16 +75,32 @@ def register(subparsers: Any) -> None:
         description="Crawl a WordPress news site from its base URL: every exchange into "
                     "DIR/warc/*.warc.gz, DIR/index.cdxj, and one JSON record per article "
                     "in DIR/articles.jsonl.")
-    p.add_argument("url", help="base URL of the site (http://host[:port]/)")
-    p.add_argument("--out", "-o", required=True, metavar="DIR", help="output folder")
+    p.add_argument("url", nargs="?", help="base URL of the site (http://host[:port]/)")
+    p.add_argument("--out", "-o", metavar="DIR", help="output folder")
+    p.add_argument("--config", metavar="FILE",
+                   help="crawl the sites of this sites file (TOML, docs/sites.example.toml) "
+                        "one after another, instead of URL -o DIR; --site NAME: only that "
+                        "site of FILE; the options below apply to every site")
     p.add_argument("--replay-from", action="append", default=[], metavar="DIR_OR_WARC",
                    help="answer every request from these WARC files / crawl folders "
                         "(no network; repeatable)")
     add_crawl_options(p)
-    p.set_defaults(func=run)
+    examples(p,
+             'newsarchive crawl https://kontumtv.vn/ -o out/kontumtv --contact https://you.example/contact',
+             'newsarchive crawl https://kontumtv.vn/ -o out/kontumtv --since 2025-01-01',
+             'newsarchive crawl https://kontumtv.vn/ -o out/again --replay-from out/kontumtv',
+             'newsarchive crawl --config sites.toml --site kontumtv')
+    p.set_defaults(func=lambda args: run(args, p))
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser | None = None) -> int:
+    if getattr(args, "config", None):  # many sites: one crawl subprocess each
+        from crawler.commands.schedule import crawl_configured
+
+        return crawl_configured(args)
+    missing = [name for name, value in (("url", args.url), ("--out/-o", args.out)) if not value]
+    if missing and parser is not None:  # argparse's own message, as before --config
+        parser.error(f"the following arguments are required: {', '.join(missing)}")
     return run_crawl(args)
 
 
@@ -144,27 +168,58 @@ def build_settings(args: argparse.Namespace, out: Path) -> dict[str, Any]:
 
 def run_crawl(args: argparse.Namespace, *, out_stream: Any = None) -> int:
     """Validate, crawl, index, summarise. Returns the exit status."""
-    from crawler.discovery import parse_since
-    from crawler.rebuild import resolve_workers
-    from crawler.sites import check_base_url, resolve_site
-    from crawler.spiders.wordpress import WordPressSpider
-
-    out_stream = out_stream or sys.stdout
-    url = args.url.strip() if args.url else None
-    if url:
-        check_base_url(url)               # bad URL: one line, exit 2 (spider gets it as given)
-    resolve_site(url, args.site)          # unknown profile / bad URL: one line, exit 2
-    parse_since(args.since)               # bad date: one line, exit 2
-    at_least("--max-pages", args.max_pages, 0)  # bad numbers: before the folder is made
-    at_least("--concurrency", args.concurrency, 1)
-    at_least("--delay", args.delay, 0)
-    if args.workers is not None:
-        resolve_workers(args.workers)     # 'abc', 0: one line, exit 2
+    url = _validate(args)
     out = make_output_dir(args.out)
     overrides = build_settings(args, out)
+    marker = _resume_or_start(out, url or "", overrides)
+    stats = _crawl(args, url, overrides)
+    reason = stats.get("finish_reason")
+    if reason not in INTERRUPTED and reason not in WRITE_ERRORS:
+        marker.finish()  # nothing to resume: the next crawl into DIR starts afresh
+    if not stats.get("start_time"):
+        error = stats.get("setup_error")
+        raise NewsarchiveError(
+            str(error) if isinstance(error, ArchiveError)
+            else f"the crawl did not start: {type(error).__name__}: {error}" if error
+            else "the crawl did not start (see the log above; -v for more)")
+    return _report(args, url, out, stats, out_stream or sys.stdout)
 
+
+def _validate(args: argparse.Namespace) -> str | None:
+    """Every argument checked before the output folder is made: one line, exit 2."""
+    from crawler.discovery import parse_since
+    from crawler.limits import PACE_RANGES
+    from crawler.rebuild import resolve_workers
+    from crawler.sites import check_base_url, resolve_site
+
+    url = args.url.strip() if args.url else None
+    if url:
+        check_base_url(url)               # the spider gets the URL as given
+    resolve_site(url, args.site)          # unknown profile
+    parse_since(args.since)
+    at_least("--max-pages", args.max_pages, 0)
+    for option, value, setting in (("--concurrency", args.concurrency, "CONCURRENT_REQUESTS"),
+                                   ("--delay", args.delay, "DOWNLOAD_DELAY")):
+        low, high, _kind = PACE_RANGES[setting]  # the one table of sane ranges
+        at_least(option, value, low)
+        at_most(option, value, high)
+    at_least("--progress", args.progress, 0)
+    if args.workers is not None:
+        resolve_workers(args.workers)     # 'abc', 0
+    warning = contact_warning(url or "", args.contact)
+    if warning and not getattr(args, "replay_from", None):  # once, before anything is fetched
+        print(f"newsarchive crawl: warning: {warning}", file=sys.stderr)
+    return url
+
+
+def _crawl(args: argparse.Namespace, url: str | None, overrides: dict[str, Any]
+           ) -> dict[str, Any]:
+    """Run the crawl in this process; its stats (``setup_error``: why it did not start)."""
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
+
+    from crawler.limits import check_pace_settings
+    from crawler.spiders.wordpress import WordPressSpider
 
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
@@ -172,28 +227,138 @@ def run_crawl(args: argparse.Namespace, *, out_stream: Any = None) -> int:
     extensions = settings.getdict("EXTENSIONS")  # added to, never replacing the project's
     extensions.setdefault("crawler.extensions.CrawlProgress", 900)
     settings.set("EXTENSIONS", extensions, priority="cmdline")
+    middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")  # likewise added to
+    middlewares.setdefault("crawler.resume.ResumeFromArchiveMiddleware", 960)  # off unless
+    settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")  # resuming
+    check_pace_settings(settings)  # -s DOWNLOAD_DELAY=nan: one line, not an engine traceback
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(WordPressSpider)
-    process.crawl(crawler, url=url, site=args.site, since=args.since,
-                  max_pages=args.max_pages or None)
+    setup_errors: list[BaseException] = []  # a component refusing its settings, e.g.
+    process.crawl(crawler, url=url, site=args.site, since=args.since,  # EXTRACT_WORKERS=abc
+                  max_pages=args.max_pages or None).addErrback(
+        lambda failure: setup_errors.append(failure.value))
     if not args.verbose:
         _one_line_log_records()  # after crawl(): Scrapy installs its root handler there
+    started = time.monotonic()
     process.start()
-    stats = crawler.stats.get_stats() if crawler.stats else {}
-    if not stats.get("start_time"):
-        raise NewsarchiveError("the crawl did not start (see the log above; -v for more)")
+    stats = _finish(crawler, time.monotonic() - started)
+    if setup_errors:
+        stats["setup_error"] = setup_errors[0]
+    return stats
 
-    index_lines = write_index(out)
+
+def _report(args: argparse.Namespace, url: str | None, out: Path, stats: dict[str, Any],
+            out_stream: Any) -> int:
+    """Index, summary, and the exit status the crawl's end deserves."""
+    reason = stats.get("finish_reason")
+    try:
+        index_lines, index_error = write_index(out), None
+    except ArchiveError as exc:  # e.g. a full disk: the summary is still worth printing
+        index_lines, index_error = None, exc
     print(format_summary(stats, url=url or "", out=out, index_lines=index_lines,
                          replay=bool(getattr(args, "replay_from", None))), file=out_stream)
-    reason = stats.get("finish_reason")
-    if reason not in ("finished", "closespider_pagecount", "closespider_itemcount"):
+    if index_error is not None:
+        print(f"newsarchive crawl: {index_error}; run `newsarchive index {out}` once there "
+              f"is room", file=sys.stderr)
+    if reason in INTERRUPTED:
+        print(f"newsarchive crawl: interrupted; what was fetched is archived in {out} "
+              f"(WARC closed, index written); run the same command to resume",
+              file=sys.stderr)
+        return 130
+    if reason in WRITE_ERRORS:
+        raise NewsarchiveError(f"crawl stopped: {WRITE_ERRORS[reason]} (see the error above); "
+                               f"what was archived in {out} is whole and valid")
+    if reason not in FINISHED:
         raise NewsarchiveError(f"crawl ended early: {reason}")
     if not stats.get("downloader/response_count"):
         errors = counts_under(stats, "downloader/exception_type_count/")
         cause = max(errors, key=errors.__getitem__).rsplit(".", 1)[-1] if errors else "none"
         raise NewsarchiveError(f"no response from {url} ({cause})")
-    return 0
+    return 2 if index_error is not None else 0
+
+
+WRITE_ERRORS = {"warc_write_error": "a WARC file could not be written",
+                "articles_write_error": "articles.jsonl could not be written"}
+FINISHED = ("finished", "closespider_pagecount", "closespider_itemcount")
+INTERRUPTED = ("shutdown", "interrupted")  # Ctrl-C / SIGTERM; a second one: "interrupted"
+
+
+def contact_warning(url: str, contact: str | None) -> str | None:
+    """The warning for a crawl of a real site (not loopback) without ``--contact``: the
+    User-Agent then names the project, and a webmaster cannot reach the operator."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    from crawler import settings as defaults
+
+    if contact:
+        return None
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return None
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        if host in ("localhost", "") or host.endswith(".localhost"):
+            return None
+    return (f"no --contact: the User-Agent names {defaults.NEWSARCHIVE_CONTACT_URL}, not "
+            f"you; give the site's webmaster a way to reach you (--contact URL)")
+
+
+def _resume_or_start(out: Path, url: str, overrides: dict[str, Any]) -> Any:
+    """Repair what a killed crawl left in ``out``; resume an interrupted crawl (the marker
+    ``out/crawl.running`` is still there) from its own archive (``crawler.resume``);
+    refuse a folder another live crawl writes into. Returns the marker, now set."""
+    from archive.repair import repair_stale
+    from crawler.resume import CrawlMarker
+
+    marker = CrawlMarker(out)
+    previous = marker.interrupted()
+    if previous and previous.get("host") == socket.gethostname() and _alive(previous.get("pid")):
+        raise NewsarchiveError(f"another crawl (pid {previous['pid']}) is writing into {out}")
+    for done in repair_stale([out / "warc"]):
+        print(f"newsarchive crawl: repaired {done.path.name} (left by a killed crawl): "
+              f"{done.records} whole records kept, {done.cut_bytes} bytes cut", file=sys.stderr)
+    if previous is not None and any((out / "warc").glob("*.warc*")):
+        print(f"newsarchive crawl: resuming the interrupted crawl in {out}: what is archived "
+              f"there is read back, not fetched again", file=sys.stderr)
+        overrides["NEWSARCHIVE_RESUME"] = [str(out / "warc")]
+    marker.start(url)
+    return marker
+
+
+def _alive(pid: Any) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ProcessLookupError, TypeError, ValueError):
+        return False
+    except PermissionError:
+        return True
+    return int(pid) != os.getpid()
+
+
+def _finish(crawler: Any, elapsed: float) -> dict[str, Any]:
+    """The crawl's stats, after closing what a forced stop (a second Ctrl-C: the reactor
+    stops at once, no ``spider_closed``) left open: the WARC file (renamed from
+    ``.open``), the extraction workers, articles.jsonl."""
+    from crawler.middlewares import WarcSession
+    from crawler.pipelines import ArticlePipeline
+
+    WarcSession.finish(crawler)
+    try:
+        scraper = getattr(crawler.engine, "scraper", None)
+    except RuntimeError:  # the crawl never started (a component refused its settings)
+        scraper = None
+    for component in getattr(getattr(scraper, "itemproc", None), "middlewares", ()):
+        if isinstance(component, ArticlePipeline):
+            component.abandon()
+    stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    if stats.get("start_time") and not stats.get("finish_reason"):
+        stats["finish_reason"] = "interrupted"
+        stats.setdefault("elapsed_time_seconds", elapsed)
+    return stats
 
 
 class _NoTraceback(logging.Filter):
@@ -215,7 +380,6 @@ def _one_line_log_records() -> None:
 
 def write_index(out: Path) -> int | None:
     """``out/index.cdxj`` for every WARC in ``out/warc``; None when there is none."""
-    from archive.errors import ArchiveError
     from archive.index import find_warc_files, write_cdxj
 
     try:

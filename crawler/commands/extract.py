@@ -10,6 +10,7 @@ complete, so an existing FILE is never left damaged. The summary goes to stdout.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import time
 from collections import Counter
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from archive.index import find_warc_files
 from crawler.articles import ArticleJsonl
-from crawler.commands import at_least
+from crawler.commands import at_least, examples, warn_unfinished
 from crawler.errors import NewsarchiveError
 from crawler.rebuild import iter_extracted
 
@@ -34,12 +35,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="articles.jsonl to write")
     p.add_argument("--workers", type=int, default=1, metavar="N",
                    help="extraction processes (default 1: in this process)")
+    examples(p, 'newsarchive extract out/kontumtv -o /tmp/articles.jsonl --workers 2')
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     at_least("--workers", args.workers, 1)
     files = find_warc_files(args.paths)  # bad paths: one line, before anything is written
+    warn_unfinished(args.paths, "extract")
     out: Path = args.out
     if out.is_dir():
         raise NewsarchiveError(f"--out {out} is a folder; give a file name (articles.jsonl)")
@@ -47,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     counts: Counter[str] = Counter()
     try:
-        partial.unlink(missing_ok=True)
+        _remove(partial)
         with ArticleJsonl(partial) as writer:
             for article, flags in iter_extracted(files, counts, workers=args.workers):
                 writer.write(article)  # ids are unique: iter_extracted left duplicates out
@@ -55,8 +58,11 @@ def run(args: argparse.Namespace) -> int:
                 for flag in flags:
                     counts[f"quality/{flag}"] += 1
         os.replace(partial, out)
+    except OSError as exc:  # a folder that is no folder, read-only, full: one line
+        _remove(partial)
+        raise NewsarchiveError(f"cannot write {out}: {exc.strerror or exc}") from None
     except BaseException:
-        partial.unlink(missing_ok=True)
+        _remove(partial)
         raise
     elapsed = time.monotonic() - started
     print(f"{counts['written']} articles -> {out} ({counts['posts']} posts in {len(files)} "
@@ -66,3 +72,8 @@ def run(args: argparse.Namespace) -> int:
     if flags:
         print("quality flags: " + ", ".join(f"{k[8:]} {counts[k]}" for k in flags))
     return 1 if counts["failed"] else 0
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):  # e.g. its folder is a file: nothing to remove
+        path.unlink(missing_ok=True)

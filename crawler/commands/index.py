@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from archive.index import cdxj_lines, find_warc_files, write_cdxj
+from crawler.commands import examples, warn_unfinished
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,11 +26,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="output file ('-' for stdout; default DIR/index.cdxj for one folder)")
     parser.add_argument("--dir-root", default=None, metavar="DIR",
                         help="write filenames relative to this folder instead of base names")
+    examples(parser,
+             'newsarchive index out/kontumtv            # writes out/kontumtv/index.cdxj',
+             'newsarchive index a.warc.gz b.warc.gz -o - | head')
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     files = find_warc_files(args.inputs)
+    warn_unfinished(args.inputs, "index")
     out = args.out
     if out is None:
         if len(args.inputs) == 1 and Path(args.inputs[0]).is_dir():
