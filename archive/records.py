@@ -65,6 +65,8 @@ class HttpExchange:
     ``fetched_at`` is an aware UTC datetime; ``None`` lets the writer's clock stamp it.
     ``body_decoded=True`` says the caller stored the *decoded* body instead; the
     ``Content-Encoding`` header is then renamed (:func:`rename_content_encoding`).
+    ``truncated`` is a ``WARC-Truncated`` reason (``length``, ``time``, ``disconnect``,
+    ``unspecified``) when the body arrived cut short; the response record then says so.
     """
 
     url: str
@@ -79,6 +81,7 @@ class HttpExchange:
     ip_address: str | None = None
     fetched_at: datetime | None = None
     body_decoded: bool = False
+    truncated: str | None = None
 
 
 @dataclass(frozen=True)
@@ -361,6 +364,8 @@ def build_response(exchange: HttpExchange, *, record_id: str, date: datetime,
     if warcinfo_id:
         headers.append(("WARC-Warcinfo-ID", check_record_id(warcinfo_id)))
     headers += [("WARC-Concurrent-To", check_record_id(c)) for c in concurrent_to]
+    if exchange.truncated:
+        headers.append(("WARC-Truncated", exchange.truncated))
     block = http_response_head(exchange) + exchange.body
     return _finish(headers, block, "application/http; msgtype=response", exchange.body)
 
@@ -377,6 +382,33 @@ def build_request(exchange: HttpExchange, *, record_id: str, date: datetime,
     headers += [("WARC-Concurrent-To", check_record_id(c)) for c in concurrent_to]
     block = http_request_head(exchange) + exchange.request_body
     return _finish(headers, block, "application/http; msgtype=request", exchange.request_body)
+
+
+#: WARC-Profile of a revisit whose payload is byte-identical to an earlier capture.
+REVISIT_IDENTICAL_PAYLOAD = "http://netpreserve.org/warc/1.0/revisit/identical-payload-digest"
+
+
+def build_revisit(exchange: HttpExchange, *, record_id: str, date: datetime,
+                  refers_to_uri: str, refers_to_date: datetime, refers_to: str | None = None,
+                  concurrent_to: Iterable[str] = (), warcinfo_id: str | None = None,
+                  ) -> WarcRecord:
+    """``revisit`` record, identical-payload-digest profile: the response came again with
+    the payload of an earlier capture (``refers_to_uri`` at ``refers_to_date``, record
+    ``refers_to``). The block is the HTTP head only; ``exchange.body`` (that same payload)
+    gives the WARC-Payload-Digest and Content-Length but is not stored."""
+    headers = _common("revisit", record_id, date, exchange.url)
+    headers.append(("WARC-Profile", REVISIT_IDENTICAL_PAYLOAD))
+    headers.append(("WARC-Refers-To-Target-URI", warc_target_uri(refers_to_uri)))
+    headers.append(("WARC-Refers-To-Date", warc_date(refers_to_date)))
+    if refers_to:
+        headers.append(("WARC-Refers-To", check_record_id(refers_to)))
+    if exchange.ip_address:
+        headers.append(("WARC-IP-Address", exchange.ip_address))
+    if warcinfo_id:
+        headers.append(("WARC-Warcinfo-ID", check_record_id(warcinfo_id)))
+    headers += [("WARC-Concurrent-To", check_record_id(c)) for c in concurrent_to]
+    return _finish(headers, http_response_head(exchange), "application/http; msgtype=response",
+                   exchange.body)
 
 
 def format_warc_fields(fields: Mapping[str, object]) -> bytes:

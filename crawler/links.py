@@ -20,7 +20,7 @@ import enum
 import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
 
@@ -29,7 +29,7 @@ from crawler.sites import netloc_of
 
 __all__ = [
     "LinkKind", "classify_link", "css_links", "feed_parent", "html_links", "is_listing_path",
-    "normalize_url", "post_variant_of", "remove_dot_segments", "request_url",
+    "join_url", "normalize_url", "post_variant_of", "remove_dot_segments", "request_url",
 ]
 
 
@@ -69,6 +69,14 @@ def _filter_query(query: str, drop: re.Pattern[str], drop2: re.Pattern[str] | No
     if len(kept) == len(pairs):
         return query
     return urlencode(kept)
+
+
+def join_url(base: str, url: str) -> str | None:
+    """urljoin, None for a URL Python cannot parse (bad IPv6 literal, ...)."""
+    try:
+        return urljoin(base, url.strip())
+    except ValueError:
+        return None
 
 
 def remove_dot_segments(path: str) -> str:

@@ -26,6 +26,8 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOAD_TIMEOUT = 60
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's remote-control HTTP server runs code it is sent: off, like the telnet console
+REMOTE_CONTROL_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
@@ -37,10 +39,35 @@ LOG_LEVEL = "INFO"
 # with the body exactly as it came over the wire.
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.WarcCaptureMiddleware": 950,
+    # Cut bodies retried then dropped, size cancellations and redirect loops counted,
+    # pace settings range-checked (crawler.limits); just below the capture.
+    "crawler.limits.ResponseLimitsMiddleware": 900,
     # RetryMiddleware + Retry-After on 429/503 (Scrapy's does not wait): crawler.politeness.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.politeness.RetryAfterMiddleware": 550,
+    # Scrapy's, counting when its decoded-size cap bites and dropping undecodable bodies.
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.limits.LimitedHttpCompressionMiddleware": 590,
+    # After decoding: binary served as HTML dropped, bad charsets and malformed XML counted.
+    "crawler.limits.ContentChecksMiddleware": 580,
 }
+
+# --- Limits (crawler.limits; traps: crawler.traps) ----------------------------------
+# Per response, as received AND decoded (Scrapy's HttpCompressionMiddleware applies
+# DOWNLOAD_MAXSIZE while it decompresses): a news page is well under 5 MB, a photo under
+# 20; a gzip bomb is stopped after 64 MiB of output instead of Scrapy's default 1 GiB.
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
+# A body cut short reaches the capture (archived with WARC-Truncated: disconnect), then is
+# retried like Scrapy's ResponseDataLossError (crawler.limits); Scrapy's default (True)
+# would drop the bytes that did arrive.
+DOWNLOAD_FAIL_ON_DATALOSS = False
+REDIRECT_MAX_TIMES = 10          # Scrapy: 20; WordPress chains are 1-3 hops
+NEWSARCHIVE_MAX_PAGINATION = 2000  # /page/N/ deeper than this is not followed (0: no cap)
+NEWSARCHIVE_MIN_YEAR = 1995      # date archives (/YYYY/, ?m=YYYYMM) before this: a trap
+NEWSARCHIVE_YEAR_SLACK = 1       # ... or this many years outside the post dates seen
+NEWSARCHIVE_MAX_SEGMENT_REPEATS = 2  # /a/b/a/b/a/b/: a path segment run repeated more
+NEWSARCHIVE_MAX_PATH_SEGMENTS = 16   # ... or a path deeper than this: a trap
 
 # --- Extensions ------------------------------------------------------------------------
 # robots.txt Crawl-delay (Scrapy ignores it): crawler.politeness.
@@ -80,7 +107,8 @@ SPIDER_MIDDLEWARES = {
 # --- Article extraction (crawler.pipelines.ArticlePipeline) --------------------------
 EXTRACT_WORKERS = "auto"         # processes extracting off the reactor thread; auto: CPUs
                                  # minus one, 1 to 4 (crawler.rebuild)
-EXTRACT_MP_CONTEXT = "forkserver"  # how workers start: forkserver, spawn or fork
+EXTRACT_MP_CONTEXT = "spawn"    # how workers start: spawn (children of the crawl, so they
+                               # die with it), forkserver or fork
 NEWSARCHIVE_ARTICLES = None      # articles.jsonl path; default ARCHIVE_DIR/articles.jsonl
 
 # --- Crawl (crawler.spiders.wordpress, crawler.politeness, crawler.commands.crawl) ---------
@@ -98,3 +126,7 @@ NEWSARCHIVE_PROGRESS_INTERVAL = 0  # seconds between progress lines of `newsarch
 # output; the spider yields a handful of requests and at most one item per page, and the
 # default 100 cost ~25% of the crawl's CPU (bench/crawl.py).
 CONCURRENT_ITEMS = 16
+
+# --- Scrapy commands ---------------------------------------------------------------------
+# `scrapy crawl wordpress` checks its -a arguments before the crawl starts (one line).
+COMMANDS_MODULE = "crawler.scrapy_commands"

@@ -67,6 +67,8 @@ def _not_fetched(stats: Mapping[str, Any]) -> dict[str, int]:
     budget = int(stats.get("newsarchive/max_pages/reached", 0))
     if budget:
         skipped["over --max-pages"] = budget
+    for reason, n in counts_under(stats, "newsarchive/traps/").items():  # crawler.traps
+        skipped[f"trap {reason}"] = n
     return skipped
 
 
@@ -80,6 +82,17 @@ def _errors(stats: Mapping[str, Any], statuses: Mapping[str, int]) -> dict[str, 
         if not name.endswith("IgnoreRequest"):  # robots.txt / off-site: counted above
             errors[name.rsplit(".", 1)[-1]] = n
     for key, label in (("retry/max_reached", "retries exhausted"),
+                       # crawler.limits: each limit and check, when it bites
+                       ("newsarchive/limits/truncated", "body cut short"),
+                       ("newsarchive/limits/received_size", "over DOWNLOAD_MAXSIZE"),
+                       ("newsarchive/limits/decoded_size", "decoded over DOWNLOAD_MAXSIZE"),
+                       ("newsarchive/limits/undecodable", "undecodable body"),
+                       ("newsarchive/limits/binary_html", "binary as HTML"),
+                       ("newsarchive/limits/malformed_xml", "malformed XML"),
+                       ("newsarchive/limits/redirect_loop", "redirect loop"),
+                       ("newsarchive/limits/redirect_max", "too many redirects"),
+                       ("newsarchive/charset/wrong", "wrong charset"),
+                       ("newsarchive/charset/missing", "no charset"),
                        ("retry/retry_after/too_long", "Retry-After too long"),
                        ("newsarchive/posts/incomplete", "incomplete multi-page posts"),
                        ("warc/errors", "WARC write errors"),
@@ -125,7 +138,7 @@ def format_summary(stats: Mapping[str, Any], *, url: str, out: Path | None,
     if skipped:
         lines.append(f"  not fetched {_join(skipped)}")
     errors = _errors(stats, statuses)
-    lines.append(f"  errors     {_join(errors, 10) if errors else 'none'}")
+    lines.append(f"  errors     {_join(errors, 12) if errors else 'none'}")
     retries = int(stats.get("retry/count", 0))
     if retries:
         waited = float(stats.get("retry/retry_after/seconds", 0))

@@ -399,3 +399,31 @@ def test_bad_prefix_is_a_configuration_error(tmp_path):
 
     with pytest.raises(NewsarchiveError, match="ARCHIVE_PREFIX 'my-crawl'"):
         WarcCaptureMiddleware.from_crawler(make_crawler(tmp_path, ARCHIVE_PREFIX="my-crawl"))
+
+
+def test_body_cut_short_is_archived_once_with_warc_truncated(setup, tmp_path):
+    """DOWNLOAD_FAIL_ON_DATALOSS = False: Scrapy hands over what arrived, flagged
+    'dataloss'; the response record keeps it and says so (WARC-Truncated: disconnect)."""
+    crawler, mw = setup
+    robots = Request(f"{BASE}/robots.txt")  # as in a crawl, the file is already open
+    capture(mw, robots, Response(robots.url, status=200, body=b"User-agent: *\n",
+                                 request=robots, protocol="HTTP/1.1"))
+    cut = HTML.encode("utf-8")[:40]
+    request = Request(f"{BASE}/thoi-su/cut/")
+    response = Response(request.url, status=200, body=cut, request=request,
+                        protocol="HTTP/1.1", flags=["dataloss"],
+                        headers={"Content-Type": "text/html; charset=UTF-8",
+                                 "Content-Length": str(len(HTML.encode("utf-8")))})
+    assert capture(mw, request, response) is response
+    prov = request.meta[meta.PROVENANCE]
+    mw.session.close()
+    with open(warc_files(tmp_path)[0], "rb") as fh:
+        records = [(r.rec_type, r.rec_headers.get_header("WARC-Truncated"),
+                    r.rec_headers.get_header("WARC-Warcinfo-ID") is not None,
+                    r.content_stream().read()) for r in ArchiveIterator(fh, check_digests=True)]
+    assert [r[:3] for r in records[3:]] == [("response", "disconnect", True),
+                                            ("request", None, True)]
+    assert records[3][3] == cut
+    (_, cap) = list(iter_captures(warc_files(tmp_path)))
+    assert cap.offset == prov.warc_offset and cap.body == cut
+    assert crawler.stats.get_value("warc/truncated/disconnect") == 1

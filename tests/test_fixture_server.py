@@ -590,6 +590,122 @@ def test_fault_delay(site_dir: Path) -> None:
         assert reply.index(b"Disallow") < reply.index(b"<rss")
 
 
+def serve_faults(site_dir: Path, *faults: dict, seed: int = 0):
+    rules = tuple(Fault.from_obj(f, "test") for f in faults)
+    return serve_in_thread(FixtureSite(site_dir, faults=rules, seed=seed))
+
+
+def test_fault_modes_are_at_least_twenty() -> None:
+    from fixtures.server.faults import MODES
+
+    assert len(MODES) >= 20 and len(set(MODES)) == len(MODES)
+
+
+def test_fault_hang_empty_and_reset_mid_body(site_dir: Path) -> None:
+    with serve_faults(site_dir, {"match": "/robots.txt", "mode": "hang", "seconds": 0.3},
+                      {"match": "/feed/", "mode": "empty"},
+                      {"match": "/nfd/", "mode": "reset_body", "bytes": 7}) as server:
+        t0 = time.monotonic()
+        assert raw(server.base_url, b"GET /robots.txt HTTP/1.1\r\nHost: x\r\n\r\n") == b""
+        assert time.monotonic() - t0 >= 0.3
+        assert raw(server.base_url, b"GET /feed/ HTTP/1.1\r\nHost: x\r\n\r\n") == b""
+        parts = urlsplit(server.base_url)
+        got = b""
+        with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+            sock.sendall(b"GET /nfd/ HTTP/1.1\r\nHost: x\r\n\r\n")
+            with pytest.raises(ConnectionResetError):
+                while chunk := sock.recv(4096):
+                    got += chunk
+        head, _, body = got.partition(b"\r\n\r\n")
+        assert f"Content-Length: {len(NFD_HTML)}".encode() in head and body == NFD_HTML[:7]
+
+
+def test_fault_drip_spreads_the_body(site_dir: Path) -> None:
+    with serve_faults(site_dir, {"match": "/nfd/", "mode": "drip", "seconds": 0.4,
+                                 "chunk": 40}) as server:
+        t0 = time.monotonic()
+        resp, body = fetch(server.base_url, "/nfd/")
+        assert body == NFD_HTML and time.monotonic() - t0 >= 0.3
+
+
+def test_fault_bodies(site_dir: Path) -> None:
+    with serve_faults(site_dir, {"match": "/bomb/", "mode": "gzip_bomb", "size": 5 << 20},
+                      {"match": "/nfd/", "mode": "oversized", "size": 100_000},
+                      {"match": "/feed/", "mode": "cut_xml", "bytes": 30},
+                      {"match": "/cu-ky/", "mode": "no_charset"},
+                      {"match": "/robots.txt", "mode": "wrong_charset", "charset": "koi8-r"},
+                      {"match": ARTICLE, "mode": "nested", "depth": 300}) as server:
+        resp, body = fetch(server.base_url, "/bomb/")
+        assert resp.getheader("Content-Encoding") == "gzip" and len(body) < 10_000
+        assert gzip.decompress(body) == b" " * (5 << 20)
+        resp, body = fetch(server.base_url, "/nfd/")
+        assert len(body) == 100_000 and body.startswith(NFD_HTML[:20])
+        resp, body = fetch(server.base_url, "/feed/")
+        assert body == RSS.encode()[:30] and resp.getheader("Content-Length") == "30"
+        resp, body = fetch(server.base_url, "/cu-ky/")
+        assert resp.getheader("Content-Type") == "text/html" and b"charset" not in body
+        assert fetch(server.base_url, "/robots.txt")[0].getheader("Content-Type") == \
+            "text/plain; charset=koi8-r"
+        body = fetch(server.base_url, ARTICLE_Q)[1]
+        assert body.count(b"<div>") == 300 and body.count(b"</div>") == 300
+
+
+def test_fault_random_bytes_and_rate_follow_the_seed(site_dir: Path) -> None:
+    def answers(seed: int) -> tuple[bytes, bytes, list[int]]:
+        with serve_faults(site_dir, {"match": "/nfd/", "mode": "binary", "size": 512},
+                          {"match": "/feed/", "mode": "bad_gzip"},
+                          {"match": "/p/*", "mode": "status", "status": 500, "rate": 0.5},
+                          seed=seed) as server:
+            binary = fetch(server.base_url, "/nfd/")[1]
+            bad = raw(server.base_url, b"GET /feed/ HTTP/1.1\r\nHost: x\r\n"
+                                       b"Connection: close\r\n\r\n").partition(b"\r\n\r\n")[2]
+            hit = [fetch(server.base_url, f"/p/{i}/")[0].status for i in range(20)]
+        return binary, bad, hit
+
+    first, again, other = answers(1), answers(1), answers(2)
+    assert first == again and first[0] != other[0] and first[1] != other[1]
+    assert len(first[0]) == 512 and first[1].startswith(b"\x1f\x8b\x08")
+    assert 0 < first[2].count(500) < 20 and first[2] != other[2]
+
+
+def test_fault_redirects(site_dir: Path) -> None:
+    with serve_faults(site_dir, {"match": "/a/", "mode": "redirect_loop"},
+                      {"match": "/b/", "mode": "redirect_loop", "hops": 2},
+                      {"match": "/c/", "mode": "offsite_redirect"},
+                      {"match": "/d/", "mode": "port_redirect", "port": 1}) as server:
+        base = server.base_url.rstrip("/")
+        assert fetch(base, "/a/?loop=4")[0].getheader("Location") == base + "/a/?loop=5"
+        assert fetch(base, "/b/?loop=1")[0].getheader("Location") == base + "/b/"
+        assert fetch(base, "/c/")[0].getheader("Location") == "http://offsite.invalid/c/"
+        assert fetch(base, "/d/")[0].getheader("Location") == "http://127.0.0.1:1/d/"
+
+
+def test_fault_traps(site_dir: Path) -> None:
+    with serve_faults(site_dir, {"match": "/*", "mode": "pagination_trap"}) as server:
+        resp, body = fetch(server.base_url, "/chuyen-muc/x/page/41/")
+        assert resp.status == 200 and b'href="/chuyen-muc/x/page/42/"' in body
+        assert b'href="/nfd/page/2/"' in fetch(server.base_url, "/nfd/")[1]
+    with serve_faults(site_dir, {"match": "/*", "mode": "calendar_trap",
+                                 "years": [1523, 2524]}) as server:
+        body = fetch(server.base_url, "/1523/")[1]
+        assert b'href="/1522/"' in body and b'href="/1523/12/"' in body
+        assert fetch(server.base_url, "/nfd/")[1].count(b'<a href="/') >= 1002
+    with serve_faults(site_dir, {"match": "/x/*", "mode": "relative_trap"}) as server:
+        assert b'href="more/"' in fetch(server.base_url, "/x/more/more/")[1]
+
+
+@pytest.mark.parametrize("text, message", [
+    ('{"match": "/a", "mode": "status", "depth": 3}', "do not apply to mode 'status'"),
+    ('{"match": "/a", "mode": "status", "rate": 2}', "from 0 to 1"),
+    ('{"match": "/a", "mode": "calendar_trap", "years": [2000, 1990]}', "first <= last"),
+    ('{"match": "/a", "mode": "offsite_redirect", "to": "ftp://x"}', "http(s) URL"),
+    ('{"match": "/a", "mode": "drip", "seconds": -1}', "non-negative"),
+])
+def test_bad_new_fault_keys(text: str, message: str) -> None:
+    with pytest.raises(ArchiveError, match=re.escape(message)):
+        Fault.from_json(text)
+
+
 @pytest.mark.parametrize("text, message", [
     ('{"match": "/a", "mode": "explode"}', "must be one of status, reset, truncate, delay"),
     ('{"match": "/a", "mode": "status", "colour": 1}', "unknown fault key"),

@@ -194,14 +194,21 @@ def test_listing_links_policy_and_dedupe_across_pages() -> None:
         BASE + "category/thoi-su/feed/",
         BASE + "category/thoi-su/page/2/",
     ]
-    # same chrome and links on page 2: nothing new but its own next page
-    second = listing("category/thoi-su/page/2/", body.replace("/page/2/", "/page/3/"),
+    # same chrome on page 2, another post: the new post and its own next page
+    second = listing("category/thoi-su/page/2/", body.replace("/page/2/", "/page/3/")
+                     .replace('href="/thoi-su/a/"', 'href="/thoi-su/b/"'),
                      classes="archive paged category paged-2")
-    assert urls(spider.parse(second)) == [BASE + "category/thoi-su/page/3/"]
+    assert urls(spider.parse(second)) == [BASE + "thoi-su/b/", BASE + "category/thoi-su/page/3/"]
+    # page 3 links to what page 2 did (a trap repeating itself): its next page is not asked
+    third = listing("category/thoi-su/page/3/", body.replace("/page/2/", "/page/4/")
+                    .replace('href="/thoi-su/a/"', 'href="/thoi-su/b/"'),
+                    classes="archive paged category paged-3")
+    assert urls(spider.parse(third)) == []
+    assert spider.crawler.stats.get_value("newsarchive/traps/pagination-repeats") == 1
     stats = spider.crawler.stats
     for reason in ("offsite", "replytocom", "media", "wp-login", "scheme", "comment-feed"):
         assert stats.get_value(f"newsarchive/links/skipped/{reason}"), reason
-    assert stats.get_value("newsarchive/pages/listing") == 2
+    assert stats.get_value("newsarchive/pages/listing") == 3
     # outlinks recorded for the WARC metadata record, fragments dropped, skipped ones too
     assert "https://www.facebook.com/kontumtv" in first.meta["newsarchive_outlinks"]
     assert BASE + "gioi-thieu/" in first.meta["newsarchive_outlinks"]

@@ -28,14 +28,16 @@ Settings read: ``NEWSARCHIVE_CONTACT_URL`` (into the default ``USER_AGENT``),
 (used when the argument is not given), ``NEWSARCHIVE_REQUISITES`` (fetch stylesheets,
 scripts, images; default True), ``NEWSARCHIVE_SRCSET`` ('all' | 'none': also fetch srcset
 candidates), ``NEWSARCHIVE_WPJSON`` ('auto' | 'always' | 'never'), ``ROBOTSTXT_OBEY``,
-``USER_AGENT``.
+``USER_AGENT``, and the trap limits ``NEWSARCHIVE_MAX_PAGINATION``, ``NEWSARCHIVE_MIN_YEAR``,
+``NEWSARCHIVE_YEAR_SLACK``, ``NEWSARCHIVE_MAX_SEGMENT_REPEATS``,
+``NEWSARCHIVE_MAX_PATH_SEGMENTS`` (``crawler.traps``).
 
 Stats: ``newsarchive/pages/<kind>``, ``newsarchive/requests/<kind>``,
 ``newsarchive/links/skipped/<reason>``, ``newsarchive/posts``,
 ``newsarchive/posts/duplicate``, ``newsarchive/posts/multipage``,
 ``newsarchive/posts/incomplete``, ``newsarchive/posts/before_since``,
 ``newsarchive/since/skipped``, ``newsarchive/offsite/filtered``,
-``newsarchive/max_pages/reached``.
+``newsarchive/max_pages/reached``, ``newsarchive/traps/<reason>`` (``crawler.traps``).
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.response import get_base_url
 
-from crawler import discovery, links, meta, pages
+from crawler import discovery, links, meta, pages, traps
 from crawler.discovery import parse_listing_date
 from crawler.errors import NewsarchiveError
 from crawler.items import PageCapture, PostItem, Provenance
@@ -63,19 +65,6 @@ from crawler.sites import SiteProfile, resolve_site
 # multi-page post as soon as its first page is in, requisites last.
 PRIORITY = {"robots": 100, "sitemap": 90, "feed": 80, "api": 70, "post-page": 60,
             "page": 0, "requisite": -10}
-
-
-def _first_headers(response: Response) -> dict[str, str]:
-    return {k.decode("latin-1"): v[0].decode("latin-1")
-            for k, v in response.headers.items() if v}
-
-
-def _join(base: str, url: str) -> str | None:
-    """urljoin, None for a URL Python cannot parse (bad IPv6 literal, ...)."""
-    try:
-        return urljoin(base, url.strip())
-    except ValueError:
-        return None
 
 
 class WordPressSpider(scrapy.Spider):
@@ -140,6 +129,12 @@ class WordPressSpider(scrapy.Spider):
         self.api_started = False
         self.posts_listed = 0              # post URLs that sitemaps/feeds named
         self.robots_seen = False
+        self.traps = traps.TrapGuard(
+            max_pagination=settings.getint("NEWSARCHIVE_MAX_PAGINATION", 2000),
+            min_year=settings.getint("NEWSARCHIVE_MIN_YEAR", 1995),
+            year_slack=settings.getint("NEWSARCHIVE_YEAR_SLACK", 1),
+            max_repeats=settings.getint("NEWSARCHIVE_MAX_SEGMENT_REPEATS", 2),
+            max_segments=settings.getint("NEWSARCHIVE_MAX_PATH_SEGMENTS", 16))
 
     # --- signals -------------------------------------------------------------------------
     def _request_scheduled(self, request: Request, spider: Any = None) -> None:
@@ -211,6 +206,8 @@ class WordPressSpider(scrapy.Spider):
             if key in self.seen:
                 return []
             self.seen.add(key)
+        if kind == "page" and self._trapped(key, date):
+            return []
         if kind == "page" and self.since is not None:
             moment = parse_listing_date(date) or parse_listing_date(pages.url_date(url))
             if moment is not None and moment < self.since:
@@ -228,6 +225,14 @@ class WordPressSpider(scrapy.Spider):
             m.update(extra)
         return [Request(key, callback=callback, errback=errback, priority=PRIORITY[kind],
                         meta=m, dont_filter=force)]
+
+    def _trapped(self, url: str, date: str | None) -> bool:
+        """A crawler trap (crawler.traps): counted, never requested."""
+        self.traps.note_date(url, date)
+        reason = self.traps.check(url)
+        if reason:
+            self.crawler.stats.inc_value(f"newsarchive/traps/{reason}")
+        return reason is not None
 
     def _api_request(self, page: int) -> Request | None:
         if not self.api_root:
@@ -273,7 +278,7 @@ class WordPressSpider(scrapy.Spider):
         text = response.body.decode("utf-8", "replace")
         reqs: list[Request] = []
         for url in discovery.robots_sitemaps(text):
-            absolute = _join(response.url, url)
+            absolute = links.join_url(response.url, url)
             if absolute is not None and self.site.on_site(absolute):
                 reqs += self._make(absolute, "sitemap")
         return reqs
@@ -281,7 +286,7 @@ class WordPressSpider(scrapy.Spider):
     def _sitemap(self, response: Response) -> Iterator[Request]:
         kind, entries = discovery.parse_sitemap(response.body)
         for entry in entries:
-            url = _join(response.url, entry.url)
+            url = links.join_url(response.url, entry.url)
             if url is None or not self.site.on_site(url):
                 self.crawler.stats.inc_value("newsarchive/links/skipped/offsite")
                 continue
@@ -297,7 +302,7 @@ class WordPressSpider(scrapy.Spider):
 
     def _feed(self, response: Response) -> Iterator[Request]:
         for entry in discovery.parse_feed(response.body):
-            url = _join(response.url, entry.url)
+            url = links.join_url(response.url, entry.url)
             if url is not None:
                 yield from self._listed(url, entry.date, response)
 
@@ -310,9 +315,7 @@ class WordPressSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"newsarchive/links/skipped/{reason}")
             return []
         self.posts_listed += 1
-        kind = "requisite" if link_kind is LinkKind.REQUISITE else (
-            "feed" if link_kind is LinkKind.FEED else (
-                "sitemap" if link_kind is LinkKind.SITEMAP else "page"))
+        kind = str(link_kind)  # LinkKind values are the request kinds
         if kind == "requisite" and not self.requisites:
             return []
         return self._make(url, kind, date=date)
@@ -324,7 +327,7 @@ class WordPressSpider(scrapy.Spider):
         if root is None and info is not None and info.api_root:
             root = info.api_root
         if root:
-            absolute = _join(response.url, root)
+            absolute = links.join_url(response.url, root)
             if absolute is not None and self.site.on_site(absolute):
                 self.api_root = absolute if absolute.endswith("/") else absolute + "/"
                 if self.wpjson == "always" and not self.api_started:
@@ -336,7 +339,7 @@ class WordPressSpider(scrapy.Spider):
     def _api(self, response: Response) -> Iterator[Request]:
         entries = discovery.parse_wp_posts(response.body)
         for entry in entries:
-            url = _join(response.url, entry.url)
+            url = links.join_url(response.url, entry.url)
             if url is not None:
                 yield from self._listed(url, entry.date, response)
         page = response.meta.get(meta.API_PAGE)
@@ -378,6 +381,8 @@ class WordPressSpider(scrapy.Spider):
         outlinks: list[str] = []
         stats = self.crawler.stats
         from_listing = kind is PageKind.LISTING
+        if from_listing:
+            self.traps.note_listing(page_url, (h for h, t in found if t == "a"), base)
         for href, tag in found:
             href = href.strip()
             if not href or href.startswith("#"):
@@ -401,22 +406,16 @@ class WordPressSpider(scrapy.Spider):
                     self.raw_seen.add(absolute)
                 continue
             self.raw_seen.add(absolute)
-            if link_kind is LinkKind.REQUISITE:
-                if self.requisites:
-                    yield from self._make(absolute, "requisite")
-            elif link_kind is LinkKind.FEED:
-                yield from self._make(absolute, "feed")
-            elif link_kind is LinkKind.SITEMAP:
-                yield from self._make(absolute, "sitemap")
-            else:
-                yield from self._make(absolute, "page")
+            if link_kind is not LinkKind.REQUISITE or self.requisites:
+                yield from self._make(absolute, str(link_kind))  # values = request kinds
         response.meta[meta.OUTLINKS] = list(dict.fromkeys(outlinks))
 
     # --- posts --------------------------------------------------------------------------
     def _capture(self, response: Response) -> PageCapture:
         prov = response.meta.get(meta.PROVENANCE)
         return PageCapture(url=response.url, body=response.body,
-                           headers=_first_headers(response),
+                           headers={k.decode("latin-1"): v[0].decode("latin-1")
+                                    for k, v in response.headers.items() if v},
                            provenance=prov if isinstance(prov, Provenance) else None)
 
     def _post(self, response: TextResponse, info: HeadInfo, root: Any) -> Iterator[Any]:
