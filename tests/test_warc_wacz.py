@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import subprocess
 import sys
+import tracemalloc
 import zipfile
+import zlib
 from datetime import UTC, datetime
 
+import brotli
 import pytest
 
 from archive.errors import ArchiveError
 from archive.index import cdxj_lines
+from archive.reader import iter_captures
 from archive.records import HttpExchange
-from archive.wacz import html_title, verify_wacz, write_wacz
+from archive.wacz import (
+    TITLE_SCAN_BYTES,
+    compressed_index,
+    decoded_head,
+    html_title,
+    index_members,
+    pages_from_warcs,
+    verify_wacz,
+    write_wacz,
+)
 from archive.writer import WarcWriter
 from tests.conftest import REPO
+from tests.pywbutil import PYWB_VENV
 
 T0 = datetime(2024, 5, 1, 7, 30, tzinfo=UTC)
 
@@ -121,3 +136,143 @@ def test_cli_wacz(tmp_path):
     run = subprocess.run([sys.executable, "-m", "crawler", "wacz", str(tmp_path / "nope")],
                          capture_output=True, text=True, cwd=REPO)
     assert run.returncode == 2 and run.stderr.count("\n") == 1
+
+
+# --- the compressed index (index.cdx.gz + index.idx) -------------------------------------
+
+
+def test_compressed_index_blocks_as_py_wacz_writes_them(tmp_path):
+    lines = cdxj_lines(crawl(tmp_path / "warc"))
+    data, idx = compressed_index(lines, block_lines=2)
+    idx_lines = idx.decode().splitlines()
+    assert idx_lines[0] == '!meta 0 {"format": "cdxj-gzip-1.0", "filename": "index.cdx.gz"}'
+    blocks = [json.loads("{" + line.partition(" {")[2]) for line in idx_lines[1:]]
+    assert len(blocks) == 3  # 5 lines in blocks of 2
+    assert [b["offset"] for b in blocks] == [0, blocks[0]["length"],
+                                             blocks[0]["length"] + blocks[1]["length"]]
+    assert sum(b["length"] for b in blocks) == len(data)
+    got: list[str] = []
+    for line, block in zip(idx_lines[1:], blocks, strict=True):
+        member = data[block["offset"]:block["offset"] + block["length"]]
+        assert block["digest"] == "sha256:" + hashlib.sha256(member).hexdigest()
+        text = zlib.decompress(member, 31).decode()   # one gzip member per block
+        assert text.split("{")[0].strip() == line.partition(" {")[0]  # "KEY TIMESTAMP"
+        got += text.splitlines()
+    assert got == lines
+    assert gzip.decompress(data).decode().splitlines() == lines  # also one gzip stream
+
+
+def test_index_is_compressed_above_the_threshold(tmp_path):
+    lines = cdxj_lines(crawl(tmp_path / "warc"))
+    size = len("".join(line + "\n" for line in lines).encode())
+    assert [m for m, _ in index_members(lines, size)] == ["indexes/index.cdx"]
+    assert [m for m, _ in index_members(lines, size - 1)] == ["indexes/index.cdx.gz",
+                                                             "indexes/index.idx"]
+    out = write_wacz([tmp_path / "warc"], tmp_path / "big.wacz", created=T0,
+                     compress_index_over=0)
+    assert verify_wacz(out) == []
+    with zipfile.ZipFile(out) as zf:
+        names = zf.namelist()
+        assert "indexes/index.cdx" not in names
+        assert zf.getinfo("indexes/index.cdx.gz").compress_type == zipfile.ZIP_STORED
+        assert gzip.decompress(zf.read("indexes/index.cdx.gz")).decode().splitlines() == lines
+        package = json.loads(zf.read("datapackage.json"))
+    assert {"indexes/index.cdx.gz", "indexes/index.idx"} <= {r["path"] for r in
+                                                            package["resources"]}
+
+
+def _rewrite(src, dst, member, change):
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            zout.writestr(item, change(data) if item.filename == member else data)
+
+
+def test_verify_wacz_checks_the_compressed_index(tmp_path):
+    crawl(tmp_path / "warc")
+    out = write_wacz([tmp_path / "warc"], tmp_path / "c.wacz", created=T0,
+                     compress_index_over=0)
+    bad = tmp_path / "bad.wacz"
+    _rewrite(out, bad, "indexes/index.idx", lambda d: d.replace(b'"offset": 0', b'"offset": 3'))
+    assert any("does not follow" in p for p in verify_wacz(bad))
+    _rewrite(out, bad, "indexes/index.idx", lambda d: d.replace(b"sha256:", b"sha256:0"))
+    assert any("digest mismatch" in p for p in verify_wacz(bad))
+    _rewrite(out, bad, "indexes/index.idx", lambda d: d.replace(b"cdxj-gzip-1.0", b"x"))
+    assert any("!meta" in p for p in verify_wacz(bad))
+
+
+WACZ_TOOL = PYWB_VENV / "bin" / "wacz"
+
+
+@pytest.mark.skipif(not WACZ_TOOL.exists(),
+                    reason=f"py-wacz not installed in the pywb virtualenv ({WACZ_TOOL}; "
+                           f"`{PYWB_VENV}/bin/pip install wacz` adds it)")
+@pytest.mark.parametrize("compress_over", [1 << 20, 0], ids=["index.cdx", "index.cdx.gz"])
+def test_py_wacz_validator_accepts_both_index_forms(tmp_path, compress_over):
+    crawl(tmp_path / "warc")
+    out = write_wacz([tmp_path / "warc"], tmp_path / "c.wacz", created=T0,
+                     compress_index_over=compress_over)
+    run = subprocess.run([str(WACZ_TOOL), "validate", "-f", str(out)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and "the passed WACZ is valid" in run.stdout, (
+        run.stdout + run.stderr)[-2000:]
+
+
+# --- titles: bounded decoding -------------------------------------------------------------
+
+
+def _bomb() -> bytes:
+    """``Content-Encoding: gzip, gzip``: 1 GiB of zeros after a <title>, in a few KB."""
+    head = gzip.compress(b"<html><head><title>Bom</title></head><body>", 9)
+    zeros = gzip.compress(b"\0" * (1 << 20), 9)          # 1 MiB in about 1 KB
+    inner = head + zeros * 1024                            # several members are legal
+    return gzip.compress(inner, 9)
+
+
+def _brotli_bomb() -> bytes:
+    """``Content-Encoding: br``: 256 MiB of zeros after a <title>, in about 50 KB."""
+    c = brotli.Compressor(quality=1)
+    parts = [c.process(b"<html><head><title>Bom</title></head><body>")]
+    parts += [c.process(b"\0" * (1 << 24)) for _ in range(16)]
+    return b"".join(parts) + c.finish()
+
+
+@pytest.mark.parametrize("encoding, make, max_size", [("gzip, gzip", _bomb, 8192),
+                                                      ("br", _brotli_bomb, 65536)])
+def test_title_of_a_decompression_bomb_costs_little(tmp_path, encoding, make, max_size):
+    body = make()
+    assert len(body) < max_size
+    with WarcWriter(tmp_path / "warc", host="h", pid=1) as writer:
+        writer.write_exchange(HttpExchange(
+            "http://kontumtv.vn/bom/", body=body, fetched_at=T0,
+            response_headers=[("Content-Type", "text/html; charset=UTF-8"),
+                              ("Content-Encoding", encoding)]))
+    capture = next(iter_captures(writer.closed_files))
+    tracemalloc.start()
+    try:
+        pages = pages_from_warcs(writer.closed_files)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [p.title for p in pages] == ["Bom"]
+    assert peak < 16 * TITLE_SCAN_BYTES, f"peak {peak} bytes for a {len(body)}-byte body"
+    assert len(decoded_head(capture)) == TITLE_SCAN_BYTES
+    assert decoded_head(capture, 10) == b"<html><hea"
+
+
+@pytest.mark.parametrize("encoding, encode", [
+    ("gzip", lambda b: gzip.compress(b)),
+    ("deflate", zlib.compress),
+    ("deflate", lambda b: zlib.compress(b)[2:-4]),   # raw deflate, as many servers send
+    ("br", brotli.compress),
+    ("identity", lambda b: b),
+])
+def test_decoded_head_is_a_bounded_prefix(tmp_path, encoding, encode):
+    page = b"<title>T</title>" + b"x" * 100_000
+    with WarcWriter(tmp_path / "warc", host="h", pid=1) as writer:
+        writer.write_exchange(HttpExchange(
+            "http://kontumtv.vn/a/", body=encode(page), fetched_at=T0,
+            response_headers=[("Content-Type", "text/html"), ("Content-Encoding", encoding)]))
+    capture = next(iter_captures(writer.closed_files))
+    assert decoded_head(capture, 1000) == page[:1000]
+    assert decoded_head(capture, 10**6) == page == capture.decoded_body()

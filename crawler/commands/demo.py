@@ -24,6 +24,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from crawler.commands import examples
 from crawler.commands.crawl import add_crawl_options, run_crawl
 from crawler.errors import NewsarchiveError
 
@@ -41,17 +42,23 @@ def register(subparsers: Any) -> None:
     p.add_argument("--fixture", metavar="DIR",
                    help="fixture site folder (default fixtures/kontumtv of the checkout)")
     add_crawl_options(p)
+    examples(p, "newsarchive demo                 # -> out/demo",
+             "newsarchive demo -o /tmp/demo && newsarchive replay /tmp/demo")
     p.set_defaults(func=run, progress=0.0)
 
 
 def find_fixture(given: str | None) -> Path:
+    """The fixture site folder: ``--fixture``, else ``fixtures/kontumtv`` beside the
+    package (a checkout, or an installed wheel: it ships that site as package data of
+    ``fixtures``), else in the current folder."""
     candidates = [Path(given)] if given else [REPO / "fixtures" / "kontumtv",
                                               Path.cwd() / "fixtures" / "kontumtv"]
     for path in candidates:
         if (path / "site").is_dir():
             return path
-    raise NewsarchiveError(f"fixture site not found (looked in "
-                           f"{', '.join(str(c) for c in candidates)})")
+    raise NewsarchiveError(
+        f"fixture site not found (looked in {', '.join(str(c) for c in candidates)}); "
+        f"give --fixture CHECKOUT/fixtures/kontumtv of a newsarchive checkout")
 
 
 def prepare_demo_out(out: Path) -> None:

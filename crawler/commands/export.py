@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from crawler.commands import examples
 from crawler.errors import NewsarchiveError
 from crawler.export import (
     FORMATS,
@@ -76,6 +77,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--title", default="Vietnamese news articles (newsarchive export)",
                    help="dataset title in the card")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    examples(p,
+             'newsarchive export out/kontumtv --format parquet -o datasets/kontumtv',
+             'newsarchive export out/a out/b --format hf --since 2025-07-01 --min-words 50 -o ds')
     p.set_defaults(func=run)
 
 

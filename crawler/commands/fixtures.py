@@ -103,6 +103,9 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
                           "'{\"match\": \"/thoi-su/*\", \"mode\": \"status\", "
                           "\"status\": 503, \"retry_after\": 1, \"times\": 2}'; modes: "
                           + ", ".join(MODES))
+    srv.add_argument("--seed", type=int, default=0,
+                     help="seed of the faults' random choices (default 0: the same run "
+                          "gives the same faults)")
     srv.add_argument("--cache-mb", type=int, default=64, metavar="MB",
                      help="memory for cached answers (default 64)")
     srv.set_defaults(func=run_serve)
@@ -139,7 +142,8 @@ def run_serve(args: argparse.Namespace) -> int:
     from fixtures.server.site import FixtureSite
 
     faults = tuple(Fault.from_json(text) for text in args.fault)
-    site = FixtureSite(args.dir, faults=faults, cache_bytes=max(1, args.cache_mb) << 20)
+    site = FixtureSite(args.dir, faults=faults, cache_bytes=max(1, args.cache_mb) << 20,
+                       seed=args.seed)
 
     def ready(base_url: str) -> None:
         sys.stdout.write(base_url + "\n")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from crawler.commands import examples
 from crawler.errors import NewsarchiveError
 from crawler.schema import SCHEMA_PATH, schema_text
 
@@ -24,6 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help=f"rewrite {SCHEMA_PATH.name} shipped in the package")
     group.add_argument("--check", action="store_true",
                        help=f"exit 1 if {SCHEMA_PATH.name} differs from crawler/items.py")
+    examples(p, 'newsarchive schema > article.schema.json', 'newsarchive schema --check')
     p.set_defaults(func=run)
 
 

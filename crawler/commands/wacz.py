@@ -8,12 +8,12 @@ when it exists, else from each page's ``<title>``. Default output: ``DIR/<DIR na
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from archive.errors import ArchiveError
 from archive.wacz import verify_wacz, write_wacz
+from crawler.commands import examples
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,25 +26,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", "-o", type=Path, default=None, metavar="FILE",
                         help="WACZ file to write (default DIR/<name>.wacz)")
     parser.add_argument("--title", default=None, help="collection title for datapackage.json")
+    examples(parser, 'newsarchive wacz out/kontumtv -o kontumtv.wacz')
     parser.set_defaults(func=run)
 
 
 def _titles(directory: Path) -> dict[str, str]:
-    titles: dict[str, str] = {}
+    from crawler.articles import read_records
+
     path = directory / "articles.jsonl"
     if not path.is_file():
-        return titles
-    with open(path, encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ArchiveError(f"{path}:{number}: not JSON: {exc.msg}") from exc
-            if record.get("url") and record.get("title"):
-                titles[record["url"]] = record["title"]
-    return titles
+        return {}
+    return {r["url"]: r["title"] for r in read_records(path) if r.get("url") and r.get("title")}
 
 
 def run(args: argparse.Namespace) -> int:
