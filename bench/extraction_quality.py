@@ -17,11 +17,22 @@ Sets (the benchmark data sits beside the checkout in ../shared/benchmarks, read-
   accuracy = exact token sequence; ± = bootstrap std of F1, 1000 resamples);
 - ``trafilatura``: the trafilatura evaluation corpus, 990 pages, "with"/"without"
   snippets, micro-averaged (whitespace-normalised substring test), on all pages and on
-  the 192 pages holding a WordPress comment form.
+  the 192 pages holding a WordPress comment form;
+- ``fundus`` (real-pages/fundus: 170 pages of 120 publishers, ground truth from fundus's
+  per-publisher parsers) and ``htmldate`` (real-pages/htmldate: 799 pages with their
+  publication day), scored as real-pages/SOURCE.md says: body 4-gram shingle F1/P/R
+  (truth = summary + section headlines + paragraphs), title exact after HTML-unescape
+  and whitespace folding, date exact to the day, authors as a set (case-folded); plus
+  *leak lines*: lines of the output sharing no 4-gram (no token sequence, for lines of
+  fewer than 4 tokens) with the truth and shorter than 25 tokens (menus, share bars,
+  newsletter calls, "Read more", bylines: long unmatched lines are mostly paragraphs the
+  truth parser left out). Plain trafilatura's title, date and authors come from the same
+  single ``bare_extraction(include_comments=False, with_metadata=True)`` call as its text.
 
 The baseline is ``trafilatura.extract(html, include_comments=False)`` (reached through
-``crawler.extract.baseline_text``: ``crawler/extract/body.py`` is the only module importing
-trafilatura). Multiprocessing uses at most 2 workers (shared machine).
+``crawler.extract.baseline_text``, and ``baseline_record`` for the real-pages sets:
+``crawler/extract/body.py`` is the only module importing trafilatura). Multiprocessing uses
+at most 2 workers (shared machine); ms/page is the CPU time per page inside a worker.
 """
 
 from __future__ import annotations
@@ -29,6 +40,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import gzip
+import html as htmllib
 import json
 import os
 import random
@@ -47,6 +59,7 @@ if str(REPO) not in sys.path:
 from crawler.extract import (  # noqa: E402
     DEFAULT_OPTIONS,
     ExtractOptions,
+    baseline_record,
     baseline_text,
     extract_page,
     join_pages,
@@ -56,6 +69,7 @@ SHARED = Path(os.environ.get("NEWSARCHIVE_SHARED", REPO.parent / "shared"))
 BENCHMARKS = SHARED / "benchmarks"
 SCRAPINGHUB = BENCHMARKS / "scrapinghub-article-extraction-benchmark"
 TRAFILATURA_EVAL = BENCHMARKS / "trafilatura-eval"
+REAL_PAGES = BENCHMARKS / "real-pages"
 FIXTURES = REPO / "fixtures"
 MAX_WORKERS = 2
 
@@ -366,6 +380,206 @@ def score_gold(options: ExtractOptions, workers: int) -> list[Row]:
                 sum(v[2] for v in results.values()), sum(v[3] for v in results.values()))]
 
 
+# --- real pages (fundus, htmldate) --------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Truth:
+    """What a real page's ground truth says (None: not given)."""
+
+    text: str | None = None
+    title: str | None = None
+    date: str | None = None
+    authors: tuple[str, ...] | None = None
+
+
+def _fundus_text(version: dict) -> str:
+    body = version.get("body") or {}
+    parts = list(body.get("summary") or [])
+    for section in body.get("sections") or []:
+        parts += list(section.get("headline") or []) + list(section.get("paragraphs") or [])
+    return "\n".join(parts)
+
+
+def _version_score(page_text: str, version: dict) -> int:
+    """How well a fundus parser version's truth matches a page (title, paragraphs)."""
+    score = 10 if _ws(htmllib.unescape(version.get("title") or "")) in page_text else 0
+    paragraphs = [p for s in (version.get("body") or {}).get("sections") or []
+                  for p in s.get("paragraphs") or []][:8]
+    return score + sum(_ws(p)[:40] in page_text for p in paragraphs if len(p) >= 40)
+
+
+def fundus_pages(limit: int | None = None) -> list[tuple[Page, Truth, str | None]]:
+    """(page, truth, crawl date as ISO 8601 UTC) per fundus test page; a publisher's
+    parser versions are matched to its pages by the title and paragraphs they contain."""
+    out = []
+    for meta_file in sorted((REAL_PAGES / "fundus").glob("*/meta.info")):
+        meta = json.loads(meta_file.read_text("utf-8"))
+        by_publisher: dict[str, list[str]] = {}
+        for name in sorted(meta):
+            if not (meta_file.parent / name).exists():
+                continue  # listed upstream, not in this copy
+            by_publisher.setdefault(name.rsplit("_", 3)[0], []).append(name)
+        for publisher, names in sorted(by_publisher.items()):
+            versions = list(json.loads(
+                (meta_file.parent / f"{publisher}.json").read_text("utf-8")).values())
+            texts = {n: _ws(htmllib.unescape(gzip.decompress(
+                (meta_file.parent / n).read_bytes()).decode("utf-8", "replace")))
+                for n in names}
+            pairs = sorted(((_version_score(texts[n], v), -i, -j, n, i)
+                            for j, n in enumerate(names) for i, v in enumerate(versions)),
+                           reverse=True)
+            used_pages: set[str] = set()
+            used_versions: set[int] = set()
+            for _, _, _, name, index in pairs:
+                if name in used_pages or index in used_versions:
+                    continue
+                used_pages.add(name)
+                used_versions.add(index)
+                v = versions[index]
+                truth = Truth(_fundus_text(v), v.get("title"),
+                              (v.get("publishing_date") or "")[:10] or None,
+                              tuple(v.get("authors") or ()))
+                crawl = meta[name].get("crawl_date")
+                fetched = crawl.replace(" ", "T")[:19] + "Z" if crawl else None
+                key = f"{meta_file.parent.name}/{name.removesuffix('.html.gz')}"
+                out.append((Page(key, meta[name]["url"], meta_file.parent / name, True),
+                            truth, fetched))
+    out.sort(key=lambda item: item[0].key)
+    return out[:limit] if limit else out
+
+
+def htmldate_pages(limit: int | None = None) -> list[tuple[Page, Truth, str | None]]:
+    """(page, truth with the date only, None) per htmldate evaluation page present."""
+    data = json.loads((REAL_PAGES / "htmldate" / "eval_default.json").read_text("utf-8"))
+    out = []
+    for url in sorted(data):
+        path = REAL_PAGES / "htmldate" / "eval" / (data[url]["file"] + ".gz")
+        if path.exists():
+            out.append((Page(url, url, path, True), Truth(date=data[url]["date"]), None))
+    return out[:limit] if limit else out
+
+
+def _run_real(job: tuple[Page, str | None, ExtractOptions]
+              ) -> tuple[str, dict, dict, float, float]:
+    page, fetched, options = job
+    html = read_page(page)
+    start = time.perf_counter()
+    article = extract_page(html, page.url, fetched_at=fetched, options=options).article
+    ours_time = time.perf_counter() - start
+    start = time.perf_counter()
+    plain = baseline_record(html, page.url or None)
+    base_time = time.perf_counter() - start
+    ours = {"text": "", "title": None, "date": None, "authors": [], "source": None}
+    if article is not None:
+        ours = {"text": article.text, "title": article.title, "date": article.date_published,
+                "authors": article.authors,
+                "source": getattr(article, "date_published_source", None)}
+    return page.key, ours, plain, ours_time, base_time
+
+
+def _title_key(value: str | None) -> str:
+    return _ws(htmllib.unescape(value or ""))
+
+
+def _author_key(names: Iterable[str] | None) -> frozenset[str]:
+    return frozenset(_ws(htmllib.unescape(n)).casefold() for n in names or () if n.strip())
+
+
+def leak_lines(truth: str, output: str, max_tokens: int = 25) -> list[str]:
+    """Lines of ``output`` (fewer than ``max_tokens`` tokens) sharing no 4-gram shingle with
+    ``truth`` (a line of fewer than 4 tokens: its token sequence is not in the truth)."""
+    truth_tokens = [t.casefold() for t in tokens(truth)]
+    truth_grams = {tuple(truth_tokens[i:i + 4]) for i in range(len(truth_tokens) - 3)}
+    truth_joined = " " + " ".join(truth_tokens) + " "
+    leaked = []
+    for line in (output or "").split("\n"):
+        toks = [t.casefold() for t in tokens(line)]
+        if not toks or len(toks) >= max_tokens:
+            continue
+        if len(toks) < 4:
+            found = " " + " ".join(toks) + " " in truth_joined
+        else:
+            found = any(tuple(toks[i:i + 4]) in truth_grams for i in range(len(toks) - 3))
+        if not found:
+            leaked.append(line)
+    return leaked
+
+
+@dataclasses.dataclass
+class RealScore:
+    """One extractor's scores on a real-pages set."""
+
+    pages: int
+    f1: float | None
+    precision: float | None
+    recall: float | None
+    titles: int
+    dates: int
+    authors: int
+    leaks: int
+    ms: float
+    sources: Counter
+
+
+def _score_real(items: Sequence[tuple[Page, Truth, str | None]], results: dict, index: int
+                ) -> RealScore:
+    rows, titles, dates, authors, leaks, total, sources = [], 0, 0, 0, 0, 0.0, Counter()
+    for page, truth, _ in items:
+        record = results[page.key][index]
+        total += results[page.key][2 + index]
+        if truth.text is not None:
+            rows.append(shingle_tp_fp_fn(truth.text, record["text"]))
+            leaks += len(leak_lines(truth.text, record["text"]))
+        titles += truth.title is not None and _title_key(truth.title) == _title_key(
+            record["title"])
+        dates += truth.date is not None and (record["date"] or "")[:10] == truth.date
+        authors += truth.authors is not None and _author_key(truth.authors) == _author_key(
+            record["authors"])
+        if index == 0:
+            sources[record.get("source") or "none"] += 1
+    p, r, f1 = shingle_scores(rows) if rows else (None, None, None)
+    return RealScore(len(items), f1, p, r, titles, dates, authors, leaks,
+                     1000 * total / max(1, len(items)), sources)
+
+
+def score_real(name: str, limit: int | None, options: ExtractOptions, workers: int
+               ) -> list[tuple[str, RealScore, RealScore]]:
+    items = fundus_pages(limit) if name == "fundus" else htmldate_pages(limit)
+    jobs = [(page, fetched, options) for page, _, fetched in items]
+    if workers <= 1 or len(jobs) < 8:
+        done = [_run_real(job) for job in jobs]
+    else:
+        with Pool(min(workers, MAX_WORKERS)) as pool:
+            done = pool.map(_run_real, jobs, chunksize=4)
+    results = {key: (ours, plain, t1, t2) for key, ours, plain, t1, t2 in done}
+    return [(name, _score_real(items, results, 0), _score_real(items, results, 1))]
+
+
+def print_real_table(rows: Sequence[tuple[str, RealScore, RealScore]],
+                     out: Callable[[str], None] = print) -> None:
+    out("| real pages | extractor | pages | body F1 | P | R | titles | dates | authors "
+        "| leak lines | ms/page |")
+    out("|---|---|---|---|---|---|---|---|---|---|---|")
+
+    def share(count: int, n: int) -> str:
+        return f"{count} ({100 * count / n:.1f}%)" if n else "-"
+
+    for name, ours, plain in rows:
+        body = name == "fundus"
+        for label, s in (("newsarchive", ours), ("plain trafilatura", plain)):
+            cells = [f"{s.f1:.3f}", f"{s.precision:.3f}", f"{s.recall:.3f}"] if body \
+                else ["-", "-", "-"]
+            out(f"| {name} | {label} | {s.pages} | " + " | ".join(cells) + " | "
+                + (f"{share(s.titles, s.pages)} | " if body else "- | ")
+                + f"{share(s.dates, s.pages)} | "
+                + (f"{share(s.authors, s.pages)} | {s.leaks} | " if body else "- | - | ")
+                + f"{s.ms:.1f} |")
+    for name, ours, _ in rows:
+        out(f"{name}: date sources (newsarchive): "
+            + ", ".join(f"{k} {v}" for k, v in ours.sources.most_common()))
+
+
 def print_table(rows: Sequence[Row], out: Callable[[str], None] = print) -> None:
     out("| set | pages | newsarchive | plain trafilatura | ΔF1 | time ours/plain |")
     out("|---|---|---|---|---|---|")
@@ -395,8 +609,9 @@ def parse_options(values: Sequence[str]) -> ExtractOptions:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sets", default="gold,scrapinghub,trafilatura",
-                        help="comma-separated: gold, scrapinghub, trafilatura")
+    parser.add_argument("--sets", default="gold,scrapinghub,trafilatura,fundus,htmldate",
+                        help="comma-separated: gold, scrapinghub, trafilatura, fundus, "
+                             "htmldate")
     parser.add_argument("--limit", type=int, default=None,
                         help="first N pages of each benchmark (sorted by id)")
     parser.add_argument("--workers", type=int, default=MAX_WORKERS,
@@ -406,7 +621,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     options = parse_options(args.option)
     sets = [s.strip() for s in args.sets.split(",") if s.strip()]
-    valid = {"gold", "scrapinghub", "trafilatura"}
+    valid = {"gold", "scrapinghub", "trafilatura", "fundus", "htmldate"}
     if set(sets) - valid:
         raise SystemExit(f"unknown set(s) {sorted(set(sets) - valid)}; valid: {sorted(valid)}")
     rows: list[Row] = []
@@ -424,8 +639,17 @@ def main(argv: list[str] | None = None) -> int:
         else:
             rows.append(Row("trafilatura-eval", 0, "", "", 0, 0, 0, 0,
                             note=f"{TRAFILATURA_EVAL} absent"))
+    real_rows = []
+    for name in ("fundus", "htmldate"):
+        if name in sets and (REAL_PAGES / name).exists():
+            real_rows += score_real(name, args.limit, options, args.workers)
+        elif name in sets:
+            rows.append(Row(name, 0, "", "", 0, 0, 0, 0, note=f"{REAL_PAGES / name} absent"))
     print(f"options: {options}")
     print_table(rows)
+    if real_rows:
+        print()
+        print_real_table(real_rows)
     print(f"wall time {time.perf_counter() - started:.1f} s, workers {args.workers}")
     return 0
 

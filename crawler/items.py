@@ -91,6 +91,12 @@ class Article:
         "Publication date-time, ISO 8601 with offset (+07:00 when the page gives no zone).",
         default=None)
     date_published_raw: str | None = _f("Publication date as seen.", default=None)
+    date_published_source: str | None = _f(
+        "Where 'date_published' came from: 'jsonld' (JSON-LD datePublished/dateCreated), "
+        "'meta' (article:published_time and other <meta>), 'visible' (<time datetime> or a "
+        "date printed in the post's markup), 'url' (a /YYYY/MM/DD/ permalink), 'text' (a "
+        "'ngày 21/9' in the lead), 'htmldate' (the htmldate library on the whole page, the "
+        "last resort); None when there is no date.", default=None)
     date_modified: str | None = _f("Last modification date-time, ISO 8601 with offset.",
                                    default=None)
     date_modified_raw: str | None = _f("Modification date as seen.", default=None)
@@ -141,6 +147,9 @@ class PageCapture:
     headers: dict[str, str]       # response headers, first value per name
     provenance: Provenance | None  # the WARC response record holding these bytes
 
+    def __repr__(self) -> str:  # never the page itself in a log line (Scrapy logs items)
+        return f"PageCapture(url={self.url!r}, body=<{len(self.body)} bytes>)"
+
 
 @dataclass(frozen=True)
 class PostItem:
@@ -148,3 +157,6 @@ class PostItem:
 
     url: str
     pages: tuple[PageCapture, ...]
+
+    def __repr__(self) -> str:
+        return f"PostItem(url={self.url!r}, pages={len(self.pages)})"

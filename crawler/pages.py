@@ -7,8 +7,9 @@ so a WARC record and a live response give the same answers.
 - :func:`page_kind`: post / listing / static page / feed / sitemap / AMP copy / ... from
   WordPress body classes (``single-post``, ``postid-N``, ``home``, ``blog``, ``archive``,
   ``category``, ``tag``, ``author``, ``page-id-N``, ``error404``), then metadata
-  (og:type, JSON-LD, article:published_time), then URL patterns; feeds and sitemaps from
-  their content type and root element.
+  (og:type, JSON-LD, article:published_time), then an entry's ``type-post`` class with
+  a date permalink (or as the page's only entry), then URL patterns; feeds and sitemaps
+  from their content type and root element.
 - :func:`canonical_url`: rel=canonical / og:url when the page has one, normalised with
   ``crawler.links.normalize_url`` (URLs and the link policy live in ``crawler.links``;
   sitemaps, feeds and the REST API in ``crawler.discovery``).
@@ -42,7 +43,8 @@ from crawler.links import is_listing_path, normalize_url
 
 __all__ = [
     "HeadInfo", "PageKind", "canonical_url", "decode_html", "head_info", "media_type",
-    "page_kind", "post_page_number", "post_page_urls", "sniff_xml_kind", "url_date",
+    "first_page_of", "page_kind", "post_page_number", "post_page_urls", "sniff_xml_kind",
+    "url_date",
 ]
 
 
@@ -83,6 +85,10 @@ _PAGE_LD = ("VideoObject", "CollectionPage", "WebPage", "AboutPage", "ContactPag
 _JSONLD_TYPE = re.compile(r'"@type"\s*:\s*(?:\[\s*)?"(' + "|".join(
     sorted(ARTICLE_TYPES | set(_PAGE_LD), key=len, reverse=True)) + r')"')
 _FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml"}
+# WordPress post_class() on an entry: class="post-123 post type-post status-publish ..."
+_POST_CLASS = re.compile(r"""\bclass\s*=\s*["'][^"'>]*\btype-post\b""", re.IGNORECASE)
+# a date permalink ending in a slug: /2025/04/01/slug/
+_DATED_SLUG = re.compile(r"/(?:19|20)\d{2}/\d{1,2}/\d{1,2}/[^/]+/?$")
 
 
 def _attrs(raw: str) -> dict[str, str]:
@@ -117,6 +123,7 @@ class HeadInfo:
     stylesheets: list[str] = field(default_factory=list)
     icons: list[str] = field(default_factory=list)
     jsonld_types: frozenset[str] = frozenset()
+    post_entries: int = 0                # elements of class "type-post" (post_class())
 
 
 def head_info(html: str) -> HeadInfo:
@@ -175,6 +182,7 @@ def head_info(html: str) -> HeadInfo:
     for t in _JSONLD_TYPE.finditer(head):
         types.add(t.group(1))
     info.jsonld_types = frozenset(types)
+    info.post_entries = len(_POST_CLASS.findall(html, end if end > 0 else 0))
     return info
 
 
@@ -244,8 +252,12 @@ def html_kind(path: str, info: HeadInfo) -> PageKind:
             return PageKind.PAGE
         if any(c.startswith("tax-") for c in classes):
             return PageKind.LISTING
-    # No WordPress body classes: metadata, then the URL.
+    # No WordPress body classes: metadata, then the post_class() entries and the URL
+    # (old themes print neither body classes nor Open Graph, only the entry's classes).
     if info.jsonld_types & ARTICLE_TYPES or info.og_type == "article" or info.published_time:
+        return PageKind.POST
+    if info.post_entries and (_DATED_SLUG.search(path) or (
+            info.post_entries == 1 and not is_listing_path(path))):
         return PageKind.POST
     if is_listing_path(path) or "CollectionPage" in info.jsonld_types:
         return PageKind.LISTING
@@ -313,20 +325,26 @@ def _link_page_number(first_url: str, link: str) -> int | None:
     return None
 
 
+def _page_link_hrefs(root: Any) -> list[str]:
+    """The hrefs of WordPress's ``.page-links`` block (``wp_link_pages``) and of
+    ``a.post-page-numbers``; *root* is an lxml element or HTML text."""
+    if isinstance(root, (str, bytes)):
+        import lxml.html  # local: callers with a parsed tree never pay for it
+
+        root = lxml.html.fromstring(root)
+    return [str(h) for h in root.xpath(
+        "//*[contains(concat(' ', normalize-space(@class), ' '), ' page-links ')]//a/@href"
+        " | //a[contains(concat(' ', normalize-space(@class), ' '), ' post-page-numbers ')]"
+        "/@href")]
+
+
 def post_page_urls(first_url: str, root: Any) -> list[str]:
     """URLs of pages 2..N of the post whose page 1 is *first_url*, in page order.
 
     *root* is an lxml HTML element (``response.selector.root``) or HTML text. Links are
     taken from WordPress's ``.page-links`` block (``wp_link_pages``, ``a.post-page-numbers``)
     and kept only when they have the ``/slug/N/`` or ``?page=N`` form of this post."""
-    if isinstance(root, (str, bytes)):
-        import lxml.html  # local: callers with a parsed tree never pay for it
-
-        root = lxml.html.fromstring(root)
-    hrefs = root.xpath(
-        "//*[contains(concat(' ', normalize-space(@class), ' '), ' page-links ')]//a/@href"
-        " | //a[contains(concat(' ', normalize-space(@class), ' '), ' post-page-numbers ')]"
-        "/@href")
+    hrefs = _page_link_hrefs(root)
     pages: dict[int, str] = {}
     for href in hrefs:
         absolute = urljoin(first_url, str(href).strip())
@@ -334,3 +352,21 @@ def post_page_urls(first_url: str, root: Any) -> list[str]:
         if number is not None and number >= 2 and number not in pages:
             pages[number] = absolute.split("#", 1)[0]
     return [pages[n] for n in sorted(pages)]
+
+
+def first_page_of(url: str, root: Any) -> str | None:
+    """The first page of the multi-page post whose page N (N >= 2) *url* is, by the
+    ``/slug/N/`` form and the page's own ``.page-links`` (which link page 1, or pages of
+    the same post), whatever the page's canonical says (Yoast makes page 2 canonical to
+    itself); None when *url* is not such a page."""
+    match = _PAGE_SUFFIX.match(urlsplit(url).path)
+    if not match or int(match.group(2)) < 2:
+        return None
+    first = urljoin(url, match.group(1))
+    hrefs = _page_link_hrefs(root)
+    for href in hrefs:
+        absolute = urljoin(url, str(href).strip()).split("#", 1)[0]
+        if urlsplit(absolute).path == urlsplit(first).path or _link_page_number(
+                first, absolute) is not None:
+            return first
+    return None

@@ -205,10 +205,18 @@ def test_visible_vietnamese_dates(visible, expected):
 
 
 def test_day_month_in_body_takes_the_year_from_the_url():
-    url = "http://kontumtv.test/2017/09/22/tong-ket/"
+    url = "http://kontumtv.test/2017/09/tong-ket/"
     article = extract(page(), url=url)  # no date anywhere but "Chiều ngày 21/9"
     assert article.date_published == "2017-09-21"
     assert article.date_published_raw == "ngày 21/9"
+    assert article.date_published_source == "text"
+
+
+def test_a_permalink_day_beats_the_event_day_in_the_lead():
+    # WordPress's /YYYY/MM/DD/ is the post's own date; "Chiều ngày 21/9" is the event's
+    url = "http://kontumtv.test/2017/09/22/tong-ket/"
+    article = extract(page(), url=url)
+    assert (article.date_published, article.date_published_source) == ("2017-09-22", "url")
 
 
 def test_teaser_and_top_bar_dates_are_not_the_post_date():

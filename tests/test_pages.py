@@ -375,3 +375,32 @@ def test_parse_sitemap_index_urlset_news_and_gzip() -> None:
     assert entries == [discovery.Entry("http://x/thời-sự/", "2024-05-01T08:00:00+07:00")]
     assert discovery.parse_sitemap(b"<html>not xml") == ("", [])
     assert discovery.parse_sitemap(b"\x1f\x8b garbage") == ("", [])
+
+
+OLD_THEME_ENTRY = (
+    '<html><head><title>Lễ hội cồng chiêng</title></head><body><div id="content">'
+    '<div class="post-123 post type-post status-publish hentry" id="post-123">'
+    "<h2>Lễ hội cồng chiêng</h2><p>Đồng bào Ba Na tổ chức lễ hội.</p></div></div></body></html>")
+
+
+def test_an_old_theme_post_is_a_post_by_its_entry_class_and_date_permalink() -> None:
+    # no body classes, no Open Graph, no JSON-LD: only post_class() and the permalink
+    body = OLD_THEME_ENTRY.encode()
+    assert pages.page_kind(BASE + "2025/04/01/le-hoi/", HTML_CT, body) is PageKind.POST
+    assert pages.page_kind(BASE + "le-hoi/", HTML_CT, body) is PageKind.POST  # one entry
+    entry = '<div class="post-124 post type-post hentry"><h2>Tin khác</h2></div>'
+    two = OLD_THEME_ENTRY.replace('<div id="content">', '<div id="content">' + entry).encode()
+    assert pages.page_kind(BASE + "le-hoi/", HTML_CT, two) is PageKind.PAGE  # two teasers
+    assert pages.page_kind(BASE + "2025/04/", HTML_CT, body) is PageKind.LISTING
+
+
+def test_page_two_canonical_to_itself_is_still_page_two_of_its_post() -> None:
+    # Yoast prints <link rel="canonical" href=".../le-hoi/2/"> on page 2
+    page2 = ('<html><head><link rel="canonical" href="https://example.vn/le-hoi/2/"></head>'
+             '<body><div class="entry-content"><p>Phần hai.</p><div class="page-links">'
+             '<a href="https://example.vn/le-hoi/" class="post-page-numbers">1</a>'
+             '<span class="post-page-numbers current">2</span></div></div></body></html>')
+    assert pages.first_page_of("https://example.vn/le-hoi/2/", page2) == \
+        "https://example.vn/le-hoi/"
+    lone = "<html><body><p>Bài số 2 của năm.</p></body></html>"
+    assert pages.first_page_of("https://example.vn/top-10/2/", lone) is None

@@ -13,7 +13,8 @@ the network and reads no Scrapy settings. Public API (importable from here):
 - ``quality_flags(article, url, now=None) -> list[str]``: ``empty_text``, ``boilerplate``
   (a ``BOILERPLATE_MARKERS`` string in the text), ``no_title``, ``date_in_future``,
   ``date_before_url_date``.
-- ``baseline_text(html, url)``: plain trafilatura, the benchmark baseline.
+- ``baseline_text(html, url)``: plain trafilatura, the benchmark baseline;
+  ``baseline_record(html, url)``: the same with trafilatura's title, date and authors.
 - ``ExtractOptions`` / ``DEFAULT_OPTIONS``: the few choices made by measurement
   (bench/extraction_quality.py).
 - ``decode_html(body, headers) -> (NFC text, codec)`` (THE decoding rule),
@@ -39,8 +40,8 @@ from typing import TYPE_CHECKING, Any
 
 __all__ = [
     "ARTICLE_TYPES", "BOILERPLATE_MARKERS", "DEFAULT_OPTIONS", "EXTRACTOR_VERSION", "VN_TZ",
-    "ExtractOptions", "ExtractResult", "baseline_text", "date_from_url", "decode_html",
-    "extract_article", "extract_page", "join_pages", "parse_html", "quality_flags",
+    "ExtractOptions", "ExtractResult", "baseline_record", "baseline_text", "date_from_url",
+    "decode_html", "extract_article", "extract_page", "join_pages", "parse_html", "quality_flags",
     "render_text", "url_date",
 ]
 
@@ -51,6 +52,7 @@ _HOMES = {
     "DEFAULT_OPTIONS": "body",
     "EXTRACTOR_VERSION": "body",
     "ExtractOptions": "body",
+    "baseline_record": "body",
     "baseline_text": "body",
     "render_text": "body",
     "VN_TZ": "dates",
@@ -70,6 +72,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time see __getattr__
         DEFAULT_OPTIONS,
         EXTRACTOR_VERSION,
         ExtractOptions,
+        baseline_record,
         baseline_text,
         render_text,
     )

@@ -21,13 +21,13 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
-from crawler.extract.boilerplate import in_page_content, prune
-from crawler.extract.html import classes, has_text, text_len
-from crawler.extract.textnorm import clean_text, fold
+from crawler.extract.boilerplate import in_page_content, prune, pruned_text
+from crawler.extract.html import attached, classes, has_text, text_len, text_longer
+from crawler.extract.textnorm import clean_line, clean_text, fold
 
 __all__ = [
-    "DEFAULT_OPTIONS", "EXTRACTOR_VERSION", "ExtractOptions", "baseline_text", "body_text",
-    "find_container", "render_text",
+    "DEFAULT_OPTIONS", "EXTRACTOR_VERSION", "ExtractOptions", "baseline_record", "baseline_text",
+    "body_text", "find_container", "render_text",
 ]
 
 logger = logging.getLogger(__name__)
@@ -170,8 +170,23 @@ def baseline_text(html: bytes | str, url: str | None = None) -> str:
         return ""
 
 
+def baseline_record(html: bytes | str, url: str | None = None) -> dict[str, object]:
+    """Plain trafilatura with its metadata (one ``bare_extraction(include_comments=False,
+    with_metadata=True)`` call): ``text``, ``title``, ``date``, ``authors`` (its
+    ``author`` string split at ``;``); the benchmark baseline for the real-pages sets."""
+    try:
+        doc = trafilatura.bare_extraction(html, url=url, include_comments=False,
+                                          with_metadata=True)
+    except Exception:  # noqa: BLE001 - a crash counts as empty output in the benchmarks
+        doc = None
+    if doc is None:
+        return {"text": "", "title": None, "date": None, "authors": []}
+    authors = [a.strip() for a in (doc.author or "").split(";") if a.strip()]
+    return {"text": doc.text or "", "title": doc.title, "date": doc.date, "authors": authors}
+
+
 def body_text(tree: lxml.html.HtmlElement, url: str, options: ExtractOptions,
-              container: lxml.html.HtmlElement | None) -> str:
+              container: lxml.html.HtmlElement | None, html: str | None = None) -> str:
     """Pruned text of the page, restricted to the post content container when it is
     the main content.
 
@@ -179,25 +194,59 @@ def body_text(tree: lxml.html.HtmlElement, url: str, options: ExtractOptions,
     class name can: teaser lists also use ``post-content``). When most of its output
     lies inside the container, lines outside the container are dropped; when
     trafilatura keeps less than ``min_container_ratio`` of the container's text (a
-    video post with two sentences), the container's own text is used.
+    video post with two sentences), the container's own text is used. A prune must never
+    cost text that plain trafilatura finds (:func:`_keep_what_plain_finds`, given the
+    decoded page ``html``).
     """
     if not options.prefer_container:
         container = None
-    if options.prune:
-        prune(tree, stop=container)
+    paragraphs = [p for p in tree.iter("p") if text_longer(p, _LONG_PARAGRAPH)]
+    removed = prune(tree, stop=container) if options.prune else []
     # Everything read from the pruned tree is read before trafilatura runs: it then gets
     # the tree itself, not a copy (trafilatura rewrites the tree it is given; the copy
     # was ~5% of the extraction time).
+    kept = [clean_line(" ".join(p.itertext())) for p in paragraphs if attached(p)]
     certain = container is not None and _container_is_certain(tree, container)
-    attached = container is not None and container.getparent() is not None
-    own = render_text(container) if attached else ""
+    is_attached = container is not None and container.getparent() is not None
+    own = render_text(container) if is_attached else ""
     run_options = options
     if options.recall_in_certain_container and certain:
         run_options = dataclasses.replace(options, favor_recall=True, favor_precision=False)
     text = _trafilatura_text(tree, url, run_options)
-    if not own:
+    if own:
+        text = _restrict_to_container(text, own, certain, options.min_container_ratio)
+    if html is None or not options.prune:
         return text
-    return _restrict_to_container(text, own, certain, options.min_container_ratio)
+    return _keep_what_plain_finds(text, kept, removed, html, url)
+
+
+_LONG_PARAGRAPH = 150  # characters: a story's paragraph, not a teaser or a caption
+
+
+def _keep_what_plain_finds(text: str, paragraphs: list[str],
+                           removed: list[lxml.html.HtmlElement], html: str, url: str) -> str:
+    """``text``, or plain trafilatura's text of the unpruned page when pruning moved
+    trafilatura's choice of the main block and lost story text.
+
+    Cheap test first: the long paragraphs the prune kept (``paragraphs``) that ``text``
+    lacks. Only when they add up to more than a quarter of ``text`` (and 400
+    characters) does plain trafilatura run on ``html``; its lines found inside what the
+    prune removed (``removed``: boilerplate by our tables) are dropped, and its text
+    replaces ours when it recovers most of the lost paragraphs.
+    """
+    folded = fold(text)
+    lost = [p for p in paragraphs if fold(p)[:80] not in folded]
+    lost_len = sum(len(p) for p in lost)
+    if lost_len < max(400, 0.25 * len(text)):
+        return text
+    boiler = pruned_text(removed)
+    plain = [line for line in clean_text(baseline_text(html, url)).split("\n")
+             if line and (len(fold(line)) < 20 or fold(line) not in boiler)]
+    folded_plain = fold("\n".join(plain))
+    recovered = sum(len(p) for p in lost if fold(p)[:80] in folded_plain)
+    if recovered < 0.5 * lost_len or len(folded_plain) <= len(folded):
+        return text
+    return "\n".join(plain)
 
 
 def _restrict_to_container(text: str, own: str, certain: bool, min_ratio: float) -> str:

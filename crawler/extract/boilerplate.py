@@ -35,7 +35,7 @@ from crawler.extract.textnorm import clean_text, fold
 
 __all__ = [
     "BOILERPLATE_MARKERS", "clean_lines", "has_boilerplate", "heading_key", "in_page_content",
-    "is_boilerplate", "prune",
+    "is_boilerplate", "post_only_html", "prune", "pruned_text",
 ]
 
 # --- tables -------------------------------------------------------------------------------
@@ -90,6 +90,16 @@ _OUTSIDE_CONTENT = lxml.etree.XPath(
     + class_pred("widget", "sidebar", "comments-area", "comment", "comment-body",
                  "related-posts", "jp-relatedposts")
     + " or " + id_pred("comments", "respond", "sidebar") + "]")
+
+# The outermost elements outside the post (_OUTSIDE_CONTENT without the bare "widget"
+# class: Blogger wraps its posts in one), and images (an uploads folder's month is not
+# a publication date): left out of post_only_html
+_OUTSIDE_ROOTS = lxml.etree.XPath(
+    "//*[(self::aside or self::nav or ((self::footer or self::header) and "
+    "not(ancestor::article or ancestor::main)) or "
+    + class_pred("sidebar", "widget-area", "comments-area", "related-posts", "jp-relatedposts")
+    + " or " + id_pred("comments", "respond", "sidebar", "secondary")
+    + " or self::img or self::picture)]")
 
 # Removed before trafilatura sees the page (WordPress and theme conventions). Matched
 # in one Python pass over class tokens: an XPath of ~150 class predicates took four
@@ -177,6 +187,28 @@ def in_page_content(el: lxml.html.HtmlElement) -> bool:
     return not _OUTSIDE_CONTENT(el)
 
 
+def post_only_html(root: lxml.html.HtmlElement) -> str:
+    """The page serialised without what lies outside the post (site header, menus,
+    sidebars, widgets, comments) nor images: what a whole-page date finder (htmldate)
+    may read without taking the top bar's "today" or a teaser's date. ``root`` is left
+    as it was."""
+    removed: list[lxml.html.HtmlElement] = []
+    removed_ids: set[int] = set()
+    for el in _OUTSIDE_ROOTS(root):
+        if el.getparent() is None or any(id(a) in removed_ids for a in el.iterancestors()):
+            continue
+        removed.append(el)
+        removed_ids.add(id(el))
+    places = [(el.getparent(), el.getparent().index(el), el) for el in removed]
+    for parent, _, el in places:
+        parent.remove(el)
+    try:
+        return lxml.html.tostring(root, encoding="unicode")
+    finally:
+        for parent, index, el in places:  # document order: each index is right again
+            parent.insert(index, el)
+
+
 def is_boilerplate(el: lxml.html.HtmlElement) -> bool:
     """An element :func:`prune` removes (by tag, id, class token or ``display:none``)."""
     if el.tag in _PRUNE_TAGS or el.get("id") in _PRUNE_IDS:
@@ -193,8 +225,10 @@ def heading_key(text: str) -> str:
     return " ".join(text.split()).strip(" :»›>-–—.?!¿¡").casefold()
 
 
-def _prune_related(root: lxml.html.HtmlElement, stop: lxml.html.HtmlElement | None) -> None:
-    """Remove "Tin liên quan"-style blocks: a related heading and the links after it."""
+def _prune_related(root: lxml.html.HtmlElement, stop: lxml.html.HtmlElement | None,
+                   removed: list[lxml.html.HtmlElement]) -> None:
+    """Remove "Tin liên quan"-style blocks: a related heading and the links after it
+    (appended to ``removed``)."""
     for el in list(root.iter("h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span",
                              "strong", "b", "section", "header")):
         if el.getparent() is None or text_longer(el, 60):
@@ -213,18 +247,30 @@ def _prune_related(root: lxml.html.HtmlElement, stop: lxml.html.HtmlElement | No
             while sibling is not None and text_len(sibling) and link_density(sibling) > 0.6:
                 following = sibling.getnext()
                 drop(sibling)
+                removed.append(sibling)
                 sibling = following
         drop(target)
+        removed.append(target)
 
 
-def prune(root: lxml.html.HtmlElement, stop: lxml.html.HtmlElement | None = None) -> None:
+def prune(root: lxml.html.HtmlElement, stop: lxml.html.HtmlElement | None = None
+          ) -> list[lxml.html.HtmlElement]:
     """Remove boilerplate elements and related-post blocks from ``root`` (in place),
-    never ``stop`` itself (the post container) nor ``root``."""
+    never ``stop`` itself (the post container) nor ``root``; returns the removed
+    elements that held text (not scripts and styles), for :func:`pruned_text`."""
     doomed = [el for el in root.iter(lxml.etree.Element)
               if el is not stop and el is not root and is_boilerplate(el)]
     for el in doomed:
         drop(el)
-    _prune_related(root, stop)
+    related: list[lxml.html.HtmlElement] = []
+    _prune_related(root, stop, related)
+    return [el for el in doomed if el.tag not in _PRUNE_TAGS] + related
+
+
+def pruned_text(removed: list[lxml.html.HtmlElement]) -> str:
+    """The folded text (:func:`crawler.extract.textnorm.fold`) of what :func:`prune`
+    removed: a line found in it is boilerplate by our tables."""
+    return "\x00".join(fold(" ".join(el.itertext())) for el in removed)
 
 
 def clean_lines(text: str, title: str | None, captions: set[str]) -> list[str]:

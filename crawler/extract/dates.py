@@ -11,22 +11,31 @@ Forms understood (case-insensitive, NFC input): ISO 8601 (``2017-09-21T16:30:00Z
 ``21 Tháng Chín, 2017`` (WordPress' Vietnamese month names), ``Tháng Chín 21, 2017``,
 English month names, ``16h30`` / ``16 giờ 30`` / ``4:30 PM`` / ``3:30 chiều`` times,
 day-month without a year (``Chiều ngày 21/9``) when a default year is supplied, and
-relative ages (``2 giờ trước``, ``3 days ago``) when the fetch time is known.
+relative ages (``2 giờ trước``, ``3 days ago``) when the fetch time is known; also the
+machine forms pages print in metadata: compact ISO (``20201123T11:02:35Z``), RFC 2822
+(``Fri, 28 Apr 2023 19:20:36 +0200``) and C ``ctime`` with a zone name
+(``Fri Apr 28 19:20:36 CEST 2023``); numeric offsets after a time (``+0200``) and
+unambiguous zone names (``CEST``, ``EDT``...) set the offset.
 
 Also owns THE time-zone default (:data:`VN_TZ`, +07:00: the export and the fixture
 generator import it from here), THE date-permalink regex (:func:`date_from_url` for
 extraction, :func:`url_date` for the crawl's ``--since`` filter), and the choice of a
-post's publication date among candidates (:func:`pick_date`, :func:`year_hint`).
+post's publication date among candidates (:func:`pick_date`, :func:`year_hint`,
+:func:`htmldate_date`).
 
 No settings are read.
 
 Hand-written rather than dateutil/htmldate: dateutil's fuzzy parser guesses month/day
 order (US-first) and knows no Vietnamese, and htmldate searches a whole page, while we
 need to parse one string seen in a known place and keep the day-first convention.
+htmldate is the last resort of :func:`pick_date`'s order of trust, for pages whose
+markup we read gives no date at all (imported lazily: ``crawler.pages`` imports this
+module in the crawl's main process).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -37,9 +46,11 @@ if TYPE_CHECKING:
     from crawler.items import Image
 
 __all__ = [
-    "BODY_DATE_RE", "FULL_DATE_RE", "VN_TZ", "date_from_url", "parse_date", "parse_iso",
-    "pick_date", "to_datetime", "url_date", "year_hint",
+    "BODY_DATE_RE", "FULL_DATE_RE", "VN_TZ", "DateCandidate", "date_from_url", "htmldate_date",
+    "parse_date", "parse_iso", "pick_date", "to_datetime", "url_date", "year_hint",
 ]
+
+logger = logging.getLogger(__name__)
 
 #: The one default time zone: Asia/Ho_Chi_Minh (no daylight saving time).
 VN_TZ = timezone(timedelta(hours=7))
@@ -86,6 +97,25 @@ _TIME_RE = re.compile(
     r"(?<![\d:])(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})(?:\s*(?::|phút)\s*(\d{2}))?(?:\s*phút)?"
     r"(?:\s*(am|pm|sáng|chiều|tối|trưa|SA|CH)\b)?(?![\d])", re.I)
 _ZONE_RE = re.compile(r"(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.I)
+# "19:20:36 +0200", "19:20 -05:00" (RFC 2822 and friends: an offset right after a time)
+_TIME_OFFSET_RE = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?\s*([+-])(\d{2}):?(\d{2})(?!\d)")
+# zone names with one meaning (CST, IST, BST... name several zones: left out)
+_ZONE_NAMES = {
+    "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 1, "CET": 1, "CEST": 2, "MEZ": 1,
+    "MESZ": 2, "EET": 2, "EEST": 3, "MSK": 3, "EST": -5, "EDT": -4, "CDT": -5, "MST": -7,
+    "MDT": -6, "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8, "HST": -10, "ICT": 7,
+    "JST": 9, "KST": 9, "HKT": 8, "SGT": 8, "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13,
+}
+_ZONE_NAME_RE = re.compile(r"(?<![\w-])(" + "|".join(
+    sorted((z for z in _ZONE_NAMES if len(z) > 1), key=len, reverse=True)) + r")(?![\w-])")
+# C ctime / Java Date.toString(): "Fri Apr 28 19:20:36 CEST 2023" (time between day and year)
+_CTIME_RE = re.compile(
+    r"\b(" + "|".join(sorted(_EN_MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{1,2})\s+"
+    r"(\d{1,2}:\d{2}(?::\d{2})?)(?:\s+[A-Z]{2,5}(?:[+-]\d{1,4})?)?\s+(\d{4})\b", re.I)
+# compact ISO 8601 (basic format): 20201123T11:02:35Z, 20201123T110235+0100
+_COMPACT_ISO_RE = re.compile(
+    r"(?<!\d)(\d{4})(\d{2})(\d{2})T(\d{2}):?(\d{2})(?::?(\d{2}))?(?:[.,]\d+)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?(?![\d:])", re.I)
 _RELATIVE_RE = re.compile(
     r"(\d+)\s*(phút|giờ|tiếng|ngày|tuần|minutes?|mins?|hours?|days?|weeks?)\s*(?:trước|ago)",
     re.I)
@@ -159,16 +189,22 @@ def _find_time(text: str) -> tuple[int, int, int] | None:
 
 
 def _find_zone(text: str) -> timezone | None:
-    match = _ZONE_RE.search(text)
-    if not match:
+    """The UTC offset a date string states: "GMT+7", "+0200" after a time, "CEST"."""
+    match = _ZONE_RE.search(text) or _TIME_OFFSET_RE.search(text)
+    if match:
+        sign = 1 if match.group(1) == "+" else -1
+        hours, minutes = int(match.group(2)), int(match.group(3) or 0)
+        if hours <= 14 and minutes < 60:
+            return timezone(sign * timedelta(hours=hours, minutes=minutes))
         return None
-    sign = 1 if match.group(1) == "+" else -1
-    return timezone(sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3) or 0)))
+    named = _ZONE_NAME_RE.search(text)
+    return timezone(timedelta(hours=_ZONE_NAMES[named.group(1)])) if named else None
 
 
 def parse_iso(value: str) -> str | None:
-    """Normalise an ISO 8601 value (JSON-LD, meta, ``<time datetime>``); None if not one."""
-    match = _ISO_RE.search(value.strip())
+    """Normalise an ISO 8601 value (JSON-LD, meta, ``<time datetime>``; the compact form
+    ``20201123T11:02:35Z`` too); None if not one."""
+    match = _ISO_RE.search(value.strip()) or _COMPACT_ISO_RE.search(value.strip())
     if not match:
         return None
     year, month, day = (int(match.group(i)) for i in (1, 2, 3))
@@ -196,8 +232,14 @@ def parse_date(raw: str, *, default_year: int | None = None,
     iso = parse_iso(text) if _ISO_RE.search(text) else None
     if iso:
         return iso
+    if _COMPACT_ISO_RE.search(text):
+        return parse_iso(text)
     day: date | None = None
     rest = text
+    ctime = _CTIME_RE.search(text)
+    if ctime:  # "Apr 28 19:20:36 CEST 2023": the year after the time
+        text = text[:ctime.start()] + f"{ctime.group(1)} {ctime.group(2)}, {ctime.group(4)} " \
+            + ctime.group(3) + text[ctime.end():] + " " + ctime.group(0)
     for regex, order in ((_DMY_RE, "dmy"), (_YMD_SLASH_RE, "ymd"), (_VN_WORDY_RE, "dmy"),
                          (_VN_MONTH_FIRST_RE, "mdy"), (_EN_MDY_RE, "mdy"), (_EN_DMY_RE, "dmy")):
         match = regex.search(text)
@@ -286,9 +328,28 @@ FULL_DATE_RE = re.compile(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{4}-\d{2
 _UPLOADS_RE = re.compile(r"/wp-content/uploads/((?:19|20)\d{2})/(\d{2})/")
 
 
-def pick_date(structured: list[tuple[str, str]], visible: list[tuple[str, str]],
-              url_date: tuple[int, int, int | None] | None) -> tuple[str | None, str | None]:
-    """(iso, raw): structured first, unless it contradicts the URL and a visible date doesn't."""
+#: (iso, raw as seen, source): a publication date candidate; the sources, in the order of
+#: trust :func:`pick_date` and ``crawler.extract.page`` apply, are ``jsonld``, ``meta``,
+#: ``visible``, ``url``, ``text`` (a "ngày 21/9" in the lead) and ``htmldate``
+DateCandidate = tuple[str, str, str]
+
+
+def pick_date(structured: Sequence[DateCandidate], visible: Sequence[DateCandidate],
+              url_date: tuple[int, int, int | None] | None,
+              ) -> tuple[str | None, str | None, str | None]:
+    """(iso, raw, source) of a post's publication date, or Nones.
+
+    Order of trust, when sources disagree: the structured candidates as given (the
+    publisher's statements tied to the post: JSON-LD article ``datePublished``, a Yoast
+    ``WebPage``'s ``datePublished``, ``article:published_time`` and other meta, a
+    ``<time datetime>`` in the post, JSON-LD ``dateCreated``), then dates printed in the
+    post's markup, then the day of a date permalink (``/2025/04/01/slug/``). Exceptions:
+    a structured date on another day than the permalink's loses to a visible date on that
+    day, else to the permalink's day itself (the permalink is the post's local day; the
+    structured value is often UTC or the modification time); and a UTC value is given
+    in the page's own offset when another candidate states the same instant in it.
+    The caller then tries a "ngày 21/9" in the lead and, last, :func:`htmldate_date`.
+    """
 
     def agrees(iso: str) -> bool:
         if url_date is None:
@@ -297,14 +358,52 @@ def pick_date(structured: list[tuple[str, str]], visible: list[tuple[str, str]],
         value = iso[:10].split("-")
         return (int(value[0]), int(value[1])) == (y, m) and (d is None or int(value[2]) == d)
 
+    url_day = None
+    if url_date is not None and url_date[2] is not None:
+        day = date(url_date[0], url_date[1], url_date[2]).isoformat()
+        url_day = (day, day, "url")
     if structured:
-        iso, raw = structured[0]
-        if agrees(iso) or not any(agrees(v) for v, _ in visible):
-            return iso, raw
-        return next((v, r) for v, r in visible if agrees(v))
+        if agrees(structured[0][0]):
+            return _local_offset(structured[0], [*structured[1:], *visible])
+        chosen = next((c for c in visible if agrees(c[0])), url_day)
+        return chosen or _local_offset(structured[0], [*structured[1:], *visible])
     if visible:
         return visible[0]
-    return None, None
+    return url_day or (None, None, None)
+
+
+def _local_offset(best: DateCandidate, others: Sequence[DateCandidate]) -> DateCandidate:
+    """``best`` in the offset another candidate gives the same instant in, when ``best``
+    is UTC (``...Z`` in JSON-LD, the page's local time in its meta)."""
+    if not best[0].endswith("+00:00"):
+        return best
+    moment = to_datetime(best[0])
+    for other in others:
+        if len(other[0]) <= 10 or other[0].endswith("+00:00"):
+            continue
+        there = to_datetime(other[0])
+        if moment and there and abs((there - moment).total_seconds()) < 60:
+            return moment.astimezone(there.tzinfo).isoformat(), best[1], best[2]
+    return best
+
+
+def htmldate_date(html: str, url: str | None, now: datetime | None = None) -> str | None:
+    """htmldate's publication day (``YYYY-MM-DD``: original date, extensive search, no
+    later than ``now``) of a whole page, or None: the last resort of the order of trust
+    (:func:`pick_date`), for pages whose markup we read gives no date. A 1 January is
+    not taken: it is what htmldate makes of a bare year in the text."""
+    from htmldate import find_date  # local: the crawl's main process never needs it
+
+    max_date = (now or datetime.now(UTC)).astimezone(VN_TZ).date() + timedelta(days=1)
+    try:
+        found = find_date(html, original_date=True, extensive_search=True, url=url,
+                          max_date=max_date.isoformat())
+    except Exception as exc:  # noqa: BLE001 - htmldate raises many types on odd input
+        logger.debug("htmldate failed on %(url)s: %(exc)r", {"url": url, "exc": exc})
+        return None
+    if not found or found.endswith("-01-01"):
+        return None  # January 1st is htmldate's reading of a bare year ("năm 2025")
+    return parse_iso(found)
 
 
 def year_hint(url: str, images: Sequence[Image], day_month: str,

@@ -29,8 +29,8 @@ from crawler.extract.textnorm import clean_line, nfc
 
 __all__ = [
     "absolute_url", "attached", "charset_codec", "class_pred", "classes", "decode_html",
-    "drop", "has_text", "id_pred", "link_density", "parse_html", "text_len", "text_longer",
-    "visible",
+    "drop", "first_line", "has_text", "id_pred", "link_density", "parse_html", "text_len",
+    "text_longer", "visible",
 ]
 
 # --- decoding ---------------------------------------------------------------------------
@@ -154,6 +154,10 @@ def _html_class_lookup() -> lxml.etree.ElementNamespaceClassLookup:
 _CLASS_LOOKUP = _html_class_lookup()
 
 
+_DIV_OPEN_RUN = re.compile(r"(?:<div\b[^>]*>\s*){64,}", re.IGNORECASE)
+_DIV_CLOSE_RUN = re.compile(r"(?:</div\s*>\s*){64,}", re.IGNORECASE)
+
+
 def parse_html(text: str) -> lxml.html.HtmlElement | None:
     """lxml document from decoded text (None when there is no element to parse).
 
@@ -163,6 +167,11 @@ def parse_html(text: str) -> lxml.html.HtmlElement | None:
     if not text.strip():
         return None
     text = _DOCTYPE_RE.sub("", _INVALID_XML_RE.sub("", text), count=1)
+    if "<div" in text or "<DIV" in text:
+        # Hundreds of wrappers in a row say nothing: libxml2 stops at 256 levels (a few
+        # thousand with huge_tree) and trafilatura gives up on deep trees, so one page of
+        # 5,000 nested divs would yield no article. A run is folded into one wrapper.
+        text = _DIV_OPEN_RUN.sub("<div>", _DIV_CLOSE_RUN.sub("</div>", text))
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
                                   collect_ids=False, default_doctype=False)
     parser.set_element_class_lookup(_CLASS_LOOKUP)
@@ -239,6 +248,31 @@ def link_density(el: lxml.html.HtmlElement) -> float:
 def visible(el: lxml.html.HtmlElement) -> str:
     """The element's text as one cleaned line."""
     return clean_line(" ".join(el.itertext()))
+
+
+_LINE_BREAKS = frozenset(("br", "p", "div", "li", "ul", "ol", "time", "section", "header",
+                          "footer", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "table"))
+
+
+def first_line(el: lxml.html.HtmlElement) -> str:
+    """The element's visible text up to its first block break (``<br>``, a block or
+    ``<time>`` child): a name, not the profile links and date printed after it."""
+    parts: list[str] = [el.text or ""]
+
+    def walk(node: lxml.html.HtmlElement) -> bool:
+        if isinstance(node.tag, str):
+            if node.tag in _LINE_BREAKS:
+                return False
+            parts.append(node.text or "")
+            if not all(walk(child) for child in node):
+                return False
+        parts.append(node.tail or "")
+        return True
+
+    for child in el:
+        if not walk(child):
+            break
+    return clean_line(" ".join(parts))
 
 
 def drop(el: lxml.html.HtmlElement) -> None:

@@ -6,7 +6,8 @@ Owns the order of the steps (:func:`extract_page`): decode and parse
 videos (:mod:`~crawler.extract.media`) read before the tree is pruned, body text
 (:mod:`~crawler.extract.body`), line clean-up (:mod:`~crawler.extract.boilerplate`),
 source prefix and signature byline (:mod:`~crawler.extract.textnorm`), a "ngày 21/9"
-date in the lead when the page gives none (:mod:`~crawler.extract.dates`); then the
+date in the lead, else htmldate, when the page's markup gives none
+(:mod:`~crawler.extract.dates`, with ``date_published_source``); then the
 record's id (sha256 of the canonical URL), :func:`join_pages` and :func:`quality_flags`.
 """
 
@@ -32,6 +33,7 @@ from crawler.extract.boilerplate import clean_lines, has_boilerplate
 from crawler.extract.dates import (
     BODY_DATE_RE,
     date_from_url,
+    htmldate_date,
     parse_date,
     to_datetime,
     year_hint,
@@ -40,6 +42,7 @@ from crawler.extract.html import decode_html, parse_html
 from crawler.extract.media import caption_texts, post_media
 from crawler.extract.metadata import Meta, dedupe, metadata
 from crawler.extract.textnorm import (
+    fold,
     is_vietnamese,
     split_byline,
     split_source_prefix,
@@ -99,32 +102,38 @@ def _split_body(lines: list[str], meta: Meta) -> _Body:
     return _Body(lines, language, prefix, byline, byline_names)
 
 
-def _publication_date(meta: Meta, text: str, url: str,
-                      images: list[Image]) -> tuple[str | None, str | None]:
-    """The metadata's publication date, else a "ngày 21/9" in the lead (year from the
-    URL, the uploads folder of an image, or the modification date)."""
+def _publication_date(meta: Meta, text: str, url: str, images: list[Image],
+                      now: datetime | None) -> tuple[str | None, str | None, str | None]:
+    """(iso, raw, source): the metadata's publication date (JSON-LD, meta, visible
+    markup, URL day: :func:`crawler.extract.dates.pick_date`), else a "ngày 21/9" in the
+    lead (year from the URL, the uploads folder of an image, or the modification date),
+    else htmldate's reading of the page without what lies outside the post."""
     if meta.published is not None:
-        return meta.published, meta.published_raw
+        return meta.published, meta.published_raw, meta.published_source
     match = BODY_DATE_RE.search(text[:300])
-    if not match:
-        return None, meta.published_raw
-    year = year_hint(url, images, match.group(0), meta.modified)
-    published = parse_date(match.group(0), default_year=year)
-    return published, match.group(0) if published else None
+    if match:
+        year = year_hint(url, images, match.group(0), meta.modified)
+        published = parse_date(match.group(0), default_year=year)
+        if published:
+            return published, match.group(0), "text"
+    found = htmldate_date(meta.date_page, url, now) if meta.date_page else None
+    return (found, found, "htmldate") if found else (None, None, None)
 
 
-def _article(url: str, meta: Meta, body: _Body, text: str, images: list[Image],
-             videos: list[str]) -> Article:
+def _article(url: str, meta: Meta, body: _Body, text: str, media: tuple[list[Image], list[str]],
+             dated: tuple[str | None, str | None, str | None]) -> Article:
+    images, videos = media
     authors, authors_raw = meta.authors, meta.authors_raw
     if body.byline_names:
         authors, authors_raw = dedupe(body.byline_names), body.byline
-    published, published_raw = _publication_date(meta, text, url, images)
+    published, published_raw, published_source = dated
     canonical = meta.canonical or urldefrag(url)[0]
     return Article(
         id=_article_id(canonical), url=url, canonical_url=canonical,
         title=meta.title or "", text=text, language=body.language,
         site_name=meta.site_name, authors=authors, authors_raw=authors_raw,
         byline=body.byline, date_published=published, date_published_raw=published_raw,
+        date_published_source=published_source,
         date_modified=meta.modified, date_modified_raw=meta.modified_raw,
         categories=meta.categories, tags=meta.tags, description=meta.description,
         source_prefix=body.prefix, images=images, video_urls=videos, page_count=1,
@@ -140,8 +149,8 @@ def extract_page(html: bytes, url: str, headers: Mapping[str, str] | None = None
         return ExtractResult(None, "empty-body")
     if _not_html(html):
         return ExtractResult(None, "not-html")
-    text, encoding = decode_html(html, headers)
-    tree = parse_html(text)
+    html_text, encoding = decode_html(html, headers)
+    tree = parse_html(html_text)
     if tree is None or tree.find(".//body") is None:
         return ExtractResult(None, "not-html", encoding)
     now = to_datetime(fetched_at) if fetched_at else None
@@ -150,14 +159,19 @@ def extract_page(html: bytes, url: str, headers: Mapping[str, str] | None = None
     images, videos = post_media(tree, container, url)
     captions = caption_texts(tree)
     # from here on the tree is pruned: everything else was read above
-    lines = clean_lines(body_text(tree, url, options, container), meta.title, captions)
+    lines = clean_lines(body_text(tree, url, options, container, html_text), meta.title,
+                        captions)
+    if lines and meta.standfirst and fold(meta.standfirst) not in fold("\n".join(lines)):
+        lines.insert(0, meta.standfirst)  # the sapo, printed apart from the body
     if not lines:
         return ExtractResult(None, "no-text", encoding)
     body = _split_body(lines, meta)
     text = "\n".join(body.lines)
     if not text:
         return ExtractResult(None, "no-text", encoding)
-    return ExtractResult(_article(url, meta, body, text, images, videos), None, encoding)
+    dated = _publication_date(meta, text, url, images, now)
+    return ExtractResult(_article(url, meta, body, text, (images, videos), dated), None,
+                         encoding)
 
 
 def extract_article(html: bytes, url: str, headers: Mapping[str, str] | None = None,

@@ -141,18 +141,44 @@ def split_byline(text: str) -> tuple[str | None, list[str], str]:
     return clean_line(last), names, head
 
 
+# "A und B", "A og B", "A och B" (split only when every part is capitalised)
+_CONJUNCTION_SPLIT_RE = re.compile(r"\s+(?:und|og|och)\s+")
+# what follows a name in visible author markup: profile links, a date, a time
+_AUTHOR_TAIL_RE = re.compile(
+    r"\s*(?:\b(?:Twitter|Facebook|Instagram|LinkedIn|Threads|Bluesky|Mastodon|E-?Mail|"
+    r"Follow|Folgen)\b|\d{1,2}[:./]\d{2}|\b(?:Today|Yesterday|Hôm nay)\b).*$", re.I)
+# "Elena Oberholzer (obe)": a trailing short-hand in parentheses
+_AUTHOR_INITIALS_RE = re.compile(r"\s*\(\s*[a-zäöüß.]{1,6}\s*\)$")
+_EMAIL_RE = re.compile(r"\S+@\S+\.\w+")
+
+
+def _is_name_like(part: str) -> bool:
+    """Not an e-mail address, a URL or a numeric id; has a letter."""
+    return (not _EMAIL_RE.search(part) and not part.startswith(("http://", "https://", "www."))
+            and any(ch.isalpha() for ch in part))
+
+
 def clean_author(raw: str) -> list[str]:
-    """Names from an author string: prefixes ('Bởi', 'Tác giả:', 'By') removed, split."""
-    text = clean_line(raw)
+    """Names from an author string: the first line only, without what follows the name
+    in visible markup (profile links, a date), prefixes ('Bởi', 'Tác giả:', 'By') and
+    trailing initials removed, split at separators and conjunctions ('và', 'and', 'und',
+    'og', 'och'); e-mail addresses, URLs and numeric ids are not names."""
+    text = clean_line(nfc(raw).strip().split("\n", 1)[0])
     text = _AUTHOR_PREFIX_RE.sub("", text)
     text = _BYLINE_LEAD_RE.sub("", text)
+    text = _AUTHOR_TAIL_RE.sub("", text) or text
     if not text or text.startswith(("http://", "https://")):
         return []
     names = []
     for part in _NAME_SPLIT_RE.split(text):
         part = _AUTHOR_PREFIX_RE.sub("", part.strip()).strip(" .:-–")
-        if part and part not in names and len(part) <= 60:
-            names.append(part)
+        pieces = [p.strip() for p in _CONJUNCTION_SPLIT_RE.split(part)]
+        if len(pieces) > 1 and not all(p[:1].isupper() for p in pieces):
+            pieces = [part]
+        for piece in pieces:
+            piece = _AUTHOR_INITIALS_RE.sub("", piece).strip(" .:-–")
+            if piece and piece not in names and len(piece) <= 60 and _is_name_like(piece):
+                names.append(piece)
     return names
 
 
