@@ -229,10 +229,12 @@ class _ArchivedSite:
             except Exception as exc:  # one undecodable page must not stop a rebuild
                 logger.warning("Skipping %(url)s: %(exc)s", {"url": location.url, "exc": exc})
                 continue
-            info = pg.head_info(pg.decode_html(body, capture.content_type))
+            html = pg.decode_html(body, capture.content_type)
+            info = pg.head_info(html)
             if pg.page_kind(location.url, capture.content_type, body, info) != pg.PageKind.POST:
                 continue
-            if pg.post_page_number(location.url, info.body_classes) > 1:
+            if (pg.post_page_number(location.url, info.body_classes) > 1
+                    or pg.first_page_of(location.url, html) is not None):
                 continue  # a continuation page: joined to its first page
             canonical = pg.canonical_url(location.url, info)
             posts.append((int(canonical != pg.normalize_url(location.url)), order,

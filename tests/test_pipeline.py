@@ -104,7 +104,9 @@ def test_extraction_runs_in_worker_processes(pipeline):
 
 
 def test_quality_flags_counted(pipeline, caplog):
-    canonical = f"{BASE}/2024/04/30/tuong-lai/"
+    # no date in the permalink: a permalink day would win over the meta date (the order
+    # of trust in crawler.extract.dates.pick_date) and there would be nothing to flag
+    canonical = f"{BASE}/tuong-lai/"
     run(pipeline, [post(canonical, html("Tin tương lai", canonical,
                                         published="2031-01-01T08:00:00+07:00"))])
     assert pipeline.stats.get_value("articles/written") == 1

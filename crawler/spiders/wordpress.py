@@ -419,12 +419,12 @@ class WordPressSpider(scrapy.Spider):
                            provenance=prov if isinstance(prov, Provenance) else None)
 
     def _post(self, response: TextResponse, info: HeadInfo, root: Any) -> Iterator[Any]:
-        number = pages.post_page_number(response.url, info.body_classes)
-        if number > 1:
+        first = pages.first_page_of(response.url, root)  # also when it names itself
+        if first or pages.post_page_number(response.url, info.body_classes) > 1:  # canonical
             # Page N of a post reached by a link of its own: archived; the article is
             # made from page 1 (requested here if nothing has asked for it yet).
-            first = re.sub(r"/\d{1,3}/?$", "/", urlsplit(response.url).path)
-            yield from self._make(urljoin(response.url, first), "page")
+            path = re.sub(r"/\d{1,3}/?$", "/", urlsplit(response.url).path)
+            yield from self._make(first or urljoin(response.url, path), "page")
             return
         variant = links.post_variant_of(response.url)
         if variant is not None:
