@@ -332,3 +332,14 @@ def test_workers_auto_is_accepted_and_the_help_shows_the_defaults(tmp_path, caps
     assert main(["crawl", "http://127.0.0.1:9/", "-o", str(blocker / "x"), "--workers",
                  "auto"]) == 2
     assert "cannot write to output folder" in capsys.readouterr().err
+
+
+def test_thousands_of_nested_wrappers_still_give_the_article():
+    paragraph = "<p>" + "Tỉnh Kon Tum sáp nhập vào Quảng Ngãi từ ngày 1/7/2025. " * 8 + "</p>"
+    for depth in (300, 5000):
+        html = ("<html><head><title>Sáp nhập tỉnh</title></head><body>" + "<div>" * depth
+                + f"<article><h1>Sáp nhập tỉnh</h1>{paragraph * 3}</article>"
+                + "</div>" * depth + "</body></html>").encode()
+        result = extract_page(html, "http://kontumtv.test/2025/07/01/sap-nhap/")
+        assert result.article is not None, (depth, result.reason)
+        assert "Quảng Ngãi" in result.article.text
