@@ -217,7 +217,7 @@ class _ArchivedSite:
             location = self.latest.get(url)
         return location if location is not None and location.status == 200 else None
 
-    def first_pages(self) -> list[tuple[str, str]]:
+    def first_pages(self, stats: dict[str, int] | None = None) -> list[tuple[str, str]]:
         """(url, canonical URL) of every post's first page, canonical copies first."""
         posts: list[tuple[int, int, str, str]] = []  # (not canonical, order, url, canonical)
         for order, location in enumerate(self.latest):
@@ -228,6 +228,8 @@ class _ArchivedSite:
                 body = capture.decoded_body()
             except Exception as exc:  # one undecodable page must not stop a rebuild
                 logger.warning("Skipping %(url)s: %(exc)s", {"url": location.url, "exc": exc})
+                if stats is not None:  # a damaged body, or one that decodes past the cap
+                    stats["undecodable"] = stats.get("undecodable", 0) + 1
                 continue
             html = pg.decode_html(body, capture.content_type)
             info = pg.head_info(html)
@@ -275,7 +277,7 @@ def iter_posts_from_warcs(paths: Iterable[str | os.PathLike[str]],
     """
     site = _ArchivedSite(paths)
     yielded: set[str] = set()
-    for url, canonical in site.first_pages():
+    for url, canonical in site.first_pages(stats):
         if canonical in yielded:  # as the spider does: one post per canonical URL
             if stats is not None:
                 stats["duplicate"] = stats.get("duplicate", 0) + 1
@@ -302,7 +304,8 @@ def iter_extracted(paths: Iterable[str | os.PathLike[str]],
     id (first wins), no network; ``workers`` > 1 extracts in that many processes.
 
     ``stats`` (optional) receives the counts ``posts``, ``empty``, ``duplicate`` (same
-    canonical URL or same id), ``failed`` (logged at error level, never raised).
+    canonical URL or same id), ``failed`` (logged at error level, never raised),
+    ``undecodable`` (pages whose body does not decode, or decodes past the reader's cap).
     """
     counts = stats if stats is not None else {}
     seen: set[str] = set()

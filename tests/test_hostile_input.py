@@ -310,9 +310,16 @@ def test_a_gzip_bomb_in_a_warc_is_refused_not_unpacked(tmp_path, monkeypatch):
                                               "response_headers": headers, "body": bomb}))
     monkeypatch.setattr(reader, "MAX_DECODED_BODY", 1 << 20)
     (capture,) = iter_captures(find_warc(tmp_path))
+    from crawler.rebuild import iter_posts_from_warcs
+
     with pytest.raises(ArchiveError, match="more than 1048576 bytes"):
         capture.decoded_body()
     assert len(capture.decoded_body(max_size=8 << 20)) == 4 << 20
+    with WarcWriter(tmp_path, host="h", pid=2, clock=lambda: T0) as writer:
+        writer.write_exchange(exchange(1))  # an ordinary page beside the bomb
+    stats: dict[str, int] = {}
+    list(iter_posts_from_warcs([tmp_path], stats))  # the rebuild goes on past the bomb
+    assert stats["undecodable"] == 1  # counted, not a crash, not gigabytes
 
 
 def find_warc(folder: Path) -> Path:

@@ -67,7 +67,9 @@ def run(args: argparse.Namespace) -> int:
     elapsed = time.monotonic() - started
     print(f"{counts['written']} articles -> {out} ({counts['posts']} posts in {len(files)} "
           f"WARC file(s); {counts['duplicate']} duplicates, {counts['empty']} empty, "
-          f"{counts['failed']} failed; {elapsed:.1f} s)")
+          f"{counts['failed']} failed"
+          + (f", {counts['undecodable']} undecodable" if counts["undecodable"] else "")
+          + f"; {elapsed:.1f} s)")
     flags = sorted(k for k in counts if k.startswith("quality/"))
     if flags:
         print("quality flags: " + ", ".join(f"{k[8:]} {counts[k]}" for k in flags))
