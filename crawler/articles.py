@@ -138,6 +138,7 @@ class ArticleJsonl:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self.seen_ids: set[str] = set()
+        self.loaded_ids: frozenset[str] = frozenset()  # in the file before this run
         self.repaired_bytes = 0
         self._fh: IO[bytes] | None = None
 
@@ -146,6 +147,7 @@ class ArticleJsonl:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if self.path.exists():
                 self._repair_and_load()
+                self.loaded_ids = frozenset(self.seen_ids)
             self._fh = open(self.path, "ab", buffering=0)  # noqa: SIM115
         except OSError as exc:
             raise NewsarchiveError(f"cannot open {self.path}: {exc.strerror or exc}") from exc

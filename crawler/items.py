@@ -16,6 +16,7 @@ Conventions:
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,6 +137,11 @@ def article_from_dict(data: dict[str, Any]) -> Article:
 
 
 # --- Crawl-internal items (not part of the published schema) --------------------------
+
+
+def article_id(canonical_url: str) -> str:
+    """An article's ``id``: the first 16 hex digits of sha256(canonical URL)."""
+    return hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ neither set: NotConfigured), ``ARCHIVE_DIR``, ``EXTRACT_WORKERS`` (a number, or 
 CPUs minus one, at least 1, at most ``crawler.rebuild.AUTO_WORKERS_MAX``), ``EXTRACT_MP_CONTEXT``
 (``spawn``, the default, ``forkserver`` or ``fork``).
 
-Stats: ``articles/written``, ``articles/duplicate``, ``articles/empty``,
+Stats: ``articles/written``, ``articles/duplicate``, ``articles/already_written`` (posts
+whose article is in the file from an earlier run: not extracted again), ``articles/empty``,
 ``articles/failed``, ``articles/quality/<flag>`` (crawler.extract.quality_flags).
 """
 
@@ -36,9 +37,10 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.asyncio import is_asyncio_available
 from twisted.internet.threads import deferToThread
 
+from crawler import pages
 from crawler.articles import ArticleJsonl
 from crawler.errors import NewsarchiveError
-from crawler.items import Article, PostItem
+from crawler.items import Article, PostItem, article_id
 from crawler.middlewares import WarcSession
 from crawler.rebuild import ExtractionPool, resolve_workers
 
@@ -122,9 +124,23 @@ class ArticlePipeline:
         logger.error("%(error)s; stopping the crawl", {"error": exc})
         WarcSession.stop(self.crawler, FINISH_REASON_ARTICLES_ERROR)
 
+    def _already_written(self, item: PostItem) -> bool:
+        """Whether the post's article is in the file already (a resumed or repeated crawl
+        into the same folder): its canonical URL read from the first page's head, as the
+        spider reads it, so nothing is extracted again to be thrown away."""
+        if not self.output.loaded_ids or not item.pages:
+            return False
+        first = item.pages[0]
+        html = pages.decode_html(first.body, first.headers.get("Content-Type"))
+        return article_id(pages.canonical_url(item.url, pages.head_info(html))) in \
+            self.output.loaded_ids
+
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, PostItem):
             return item
+        if self._already_written(item):
+            self.stats.inc_value("articles/already_written")
+            raise DropItem(f"already in {self.output.path.name}: {item.url}", log_level="DEBUG")
         article, flags, error = await self._run(item)
         if error is not None:
             self.stats.inc_value("articles/failed")

@@ -127,8 +127,9 @@ def format_summary(stats: Mapping[str, Any], *, url: str, out: Path | None,
     if index_lines is not None and out:
         lines.append(f"  index      {index_lines:,} lines -> {out / 'index.cdxj'}")
     written = int(stats.get("articles/written", 0))
-    extra = {k: int(stats.get(f"articles/{k}", 0)) for k in ("duplicate", "empty", "failed")}
-    extra_text = ", ".join(f"{v:,} {k}" for k, v in extra.items() if v)
+    extra = {k: int(stats.get(f"articles/{k}", 0))
+             for k in ("already_written", "duplicate", "empty", "failed")}
+    extra_text = ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in extra.items() if v)
     lines.append(f"  articles   {written:,} written" + (f" ({extra_text})" if extra_text else "")
                  + (f" -> {out / 'articles.jsonl'}" if out else ""))
     quality = counts_under(stats, "articles/quality/")

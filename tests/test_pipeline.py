@@ -136,7 +136,8 @@ def test_incremental_crawl_appends_without_duplicates(tmp_path):
         finally:
             pipe.close_spider()
     assert len((tmp_path / "articles.jsonl").read_text().splitlines()) == 1
-    assert crawler.stats.get_value("articles/duplicate") == 1
+    # the second run knows the article from the file: not even extracted again
+    assert crawler.stats.get_value("articles/already_written") == 1
 
 
 def test_settings_validated(tmp_path):
@@ -265,3 +266,22 @@ def test_any_crash_point_is_repaired_to_whole_lines(tmp_path, count, cut):
     out.close()
     assert path.read_bytes() == b"".join(kept)
     assert out.seen_ids == {json.loads(line)["id"] for line in kept}
+
+
+def test_an_article_already_in_the_file_is_not_extracted_again(pipeline, tmp_path):
+    """A resumed (or repeated) crawl into the same folder: posts whose article is in
+    articles.jsonl already are dropped before extraction, and counted."""
+    canonical = f"{BASE}/da-co/"
+    run(pipeline, [post(canonical, html("Bài đã có", canonical))])
+    assert pipeline.stats.get_value("articles/written") == 1
+    pipeline.close_spider()
+    again = ArticlePipeline.from_crawler(get_crawler(settings_dict={
+        "ARCHIVE_DIR": str(tmp_path), "EXTRACT_WORKERS": 1}))
+    again.output.open()  # open_spider without starting the workers: none may be needed
+    (dropped,) = run(again, [post(canonical, html("Bài đã có", canonical))])
+    assert isinstance(dropped, DropItem)
+    assert again.stats.get_value("articles/already_written") == 1
+    assert again.pool._executor is None  # nothing was sent to a worker
+    again.output.close()
+    lines = (tmp_path / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
-import hashlib
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -48,7 +47,7 @@ from crawler.extract.textnorm import (
     split_source_prefix,
     word_count,
 )
-from crawler.items import Article, Image
+from crawler.items import Article, Image, article_id
 
 __all__ = ["ExtractResult", "extract_article", "extract_page", "join_pages", "quality_flags"]
 
@@ -64,8 +63,6 @@ class ExtractResult:
     encoding: str | None = None
 
 
-def _article_id(canonical_url: str) -> str:
-    return hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()[:16]
 
 
 def _not_html(html: bytes) -> bool:
@@ -129,7 +126,7 @@ def _article(url: str, meta: Meta, body: _Body, text: str, media: tuple[list[Ima
     published, published_raw, published_source = dated
     canonical = meta.canonical or urldefrag(url)[0]
     return Article(
-        id=_article_id(canonical), url=url, canonical_url=canonical,
+        id=article_id(canonical), url=url, canonical_url=canonical,
         title=meta.title or "", text=text, language=body.language,
         site_name=meta.site_name, authors=authors, authors_raw=authors_raw,
         byline=body.byline, date_published=published, date_published_raw=published_raw,
