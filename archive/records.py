@@ -442,6 +442,16 @@ def build_metadata(url: str, fields: Mapping[str, object], *, record_id: str, da
     return _finish(headers, format_warc_fields(fields), "application/warc-fields", None)
 
 
+def build_resource(uri: str, block: bytes, content_type: str, *, record_id: str,
+                   date: datetime, warcinfo_id: str | None = None) -> WarcRecord:
+    """``resource`` record: a document kept as it is, named by ``uri`` (e.g. the crawl's
+    own log, ``metadata://newsarchive/crawl.log``, as wget keeps its log)."""
+    headers = _common("resource", record_id, date, uri)
+    if warcinfo_id:
+        headers.append(("WARC-Warcinfo-ID", check_record_id(warcinfo_id)))
+    return _finish(headers, block, content_type, block)
+
+
 def build_warcinfo(fields: Mapping[str, object], *, record_id: str, date: datetime,
                    filename: str | None = None) -> WarcRecord:
     """``warcinfo`` record, first in each file: software, format, crawl id, robots, ..."""

@@ -304,3 +304,28 @@ class WarcWriter:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+def append_records(path: str | os.PathLike[str], records: Iterable[WarcRecord],
+                   gzip_level: int = 6) -> list[tuple[int, int]]:
+    """Append records to a finished ``.warc.gz`` (one gzip member each, as the writer
+    writes them); their (offset, length). On failure the file is cut back to its size
+    before, so it stays whole, and ArchiveError says why."""
+    path = Path(path)
+    data, spans = b"", []
+    try:
+        with open(path, "ab", buffering=0) as fh:
+            start = pos = os.fstat(fh.fileno()).st_size
+            for record in records:
+                member = gzip_member(record.to_bytes(), gzip_level)
+                spans.append((pos, len(member)))
+                pos += len(member)
+                data += member
+            try:
+                _write_all(fh, data)
+            except OSError:
+                os.ftruncate(fh.fileno(), start)
+                raise
+    except OSError as exc:
+        raise ArchiveError(f"cannot append to {path}: {exc.strerror or exc}") from exc
+    return spans

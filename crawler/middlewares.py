@@ -164,6 +164,13 @@ class WarcSession:
         if session is not None:
             session.close()
 
+    @classmethod
+    def last_file(cls, crawler: Crawler) -> Path | None:
+        """The last WARC file the crawl finished (None when it wrote none)."""
+        session = getattr(crawler, _SESSION_ATTR, None)
+        writer = getattr(session, "writer", None)
+        return writer.closed_files[-1] if writer is not None and writer.closed_files else None
+
     @staticmethod
     def stop(crawler: Crawler, reason: str) -> None:
         """Close the spider cleanly with ``reason`` (pending requests dropped, signals

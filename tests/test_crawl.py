@@ -276,3 +276,20 @@ def test_unreachable_site_is_an_error_without_tracebacks(tmp_path: Path) -> None
     assert proc.stderr.strip().splitlines()[-1] == (
         f"newsarchive crawl: error: no response from http://127.0.0.1:{port}/ "
         "(DownloadConnectionRefusedError)")
+
+
+def test_the_crawl_keeps_its_log_and_stats_in_the_folder_and_the_warc(kontum_crawl) -> None:
+    """As wget and Browsertrix do: the archive says how it was made."""
+    from archive.reader import iter_records
+
+    _, out, proc = kontum_crawl
+    log = (out / "crawl.log").read_text(encoding="utf-8")
+    assert "Spider opened" in log and "Spider closed (finished)" in log
+    stats = json.loads((out / "stats.json").read_text(encoding="utf-8"))
+    assert stats["finish_reason"] == "finished" and stats["warc/records"] > 0
+    kept = {r.get("WARC-Target-URI"): r for r in iter_records(sorted(out.glob("warc/*.warc.gz")))
+            if r.rec_type == "resource"}
+    assert kept["metadata://newsarchive/stats.json"].block == (out / "stats.json").read_bytes()
+    assert b"Spider opened" in kept["metadata://newsarchive/crawl.log"].block
+    assert kept["metadata://newsarchive/crawl.log"].get("WARC-Warcinfo-ID")
+    assert f"WARC       {stats['warc/records'] + 2:,} records" in proc.stdout
