@@ -48,10 +48,11 @@ def unfinished(folder: str | os.PathLike[str]) -> list[Path]:
                   and p.is_file())
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: object) -> bool:
+    """Whether a process with this id runs on this host (a pid that is not a number: no)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        os.kill(int(pid), 0)  # type: ignore[call-overload]
+    except (ProcessLookupError, TypeError, ValueError, OverflowError):
         return False
     except PermissionError:  # someone else's live process
         return True
@@ -66,7 +67,7 @@ def is_stale(path: str | os.PathLike[str]) -> bool:
     if not m or m.group("host") != safe_host(socket.gethostname()):
         return False
     pid = int(m.group("pid"))
-    return pid != os.getpid() and not _alive(pid)
+    return pid != os.getpid() and not process_alive(pid)
 
 
 def _member_whole(path: Path, offset: int, length: int) -> bool:

@@ -350,3 +350,10 @@ def test_thousands_of_nested_wrappers_still_give_the_article():
         result = extract_page(html, "http://kontumtv.test/2025/07/01/sap-nhap/")
         assert result.article is not None, (depth, result.reason)
         assert "Quảng Ngãi" in result.article.text
+
+
+def test_repair_refuses_a_file_that_is_not_unfinished(tmp_path, capsys):
+    finished = tmp_path / "x.warc.gz"
+    finished.write_bytes(b"not touched")
+    assert "not an unfinished WARC" in one_line_error(capsys, ["repair", str(finished)])
+    assert finished.read_bytes() == b"not touched"

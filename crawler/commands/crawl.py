@@ -318,12 +318,14 @@ def _resume_or_start(out: Path, url: str, overrides: dict[str, Any]) -> Any:
     """Repair what a killed crawl left in ``out``; resume an interrupted crawl (the marker
     ``out/crawl.running`` is still there) from its own archive (``crawler.resume``);
     refuse a folder another live crawl writes into. Returns the marker, now set."""
-    from archive.repair import repair_stale
+    from archive.repair import process_alive, repair_stale
     from crawler.resume import CrawlMarker
 
     marker = CrawlMarker(out)
     previous = marker.interrupted()
-    if previous and previous.get("host") == socket.gethostname() and _alive(previous.get("pid")):
+    pid = previous.get("pid") if previous else None
+    if (previous and previous.get("host") == socket.gethostname() and pid != os.getpid()
+            and process_alive(pid)):
         raise NewsarchiveError(f"another crawl (pid {previous['pid']}) is writing into {out}")
     for done in repair_stale([out / "warc"]):
         print(f"newsarchive crawl: repaired {done.path.name} (left by a killed crawl): "
@@ -334,16 +336,6 @@ def _resume_or_start(out: Path, url: str, overrides: dict[str, Any]) -> Any:
         overrides["NEWSARCHIVE_RESUME"] = [str(out / "warc")]
     marker.start(url)
     return marker
-
-
-def _alive(pid: Any) -> bool:
-    try:
-        os.kill(int(pid), 0)
-    except (ProcessLookupError, TypeError, ValueError):
-        return False
-    except PermissionError:
-        return True
-    return int(pid) != os.getpid()
 
 
 def _finish(crawler: Any, elapsed: float) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from archive.errors import ArchiveError
 from archive.repair import is_stale, repair, unfinished
+from archive.writer import OPEN_SUFFIX
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,6 +38,8 @@ def run(args: argparse.Namespace) -> int:
         if item.is_dir():
             candidates.extend(unfinished(item))
         elif item.is_file():
+            if not item.name.endswith(OPEN_SUFFIX):
+                raise ArchiveError(f"{item}: not an unfinished WARC (*{OPEN_SUFFIX})")
             candidates.append(item)
         else:
             raise ArchiveError(f"{item}: no such file or folder")
