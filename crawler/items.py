@@ -163,6 +163,7 @@ class PostItem:
 
     url: str
     pages: tuple[PageCapture, ...]
+    canonical: str | None = None  # the canonical URL the spider read from page 1's head
 
     def __repr__(self) -> str:
         return f"PostItem(url={self.url!r}, pages={len(self.pages)})"

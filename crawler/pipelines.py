@@ -37,7 +37,6 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.asyncio import is_asyncio_available
 from twisted.internet.threads import deferToThread
 
-from crawler import pages
 from crawler.articles import ArticleJsonl
 from crawler.errors import NewsarchiveError
 from crawler.items import Article, PostItem, article_id
@@ -126,14 +125,9 @@ class ArticlePipeline:
 
     def _already_written(self, item: PostItem) -> bool:
         """Whether the post's article is in the file already (a resumed or repeated crawl
-        into the same folder): its canonical URL read from the first page's head, as the
-        spider reads it, so nothing is extracted again to be thrown away."""
-        if not self.output.loaded_ids or not item.pages:
-            return False
-        first = item.pages[0]
-        html = pages.decode_html(first.body, first.headers.get("Content-Type"))
-        return article_id(pages.canonical_url(item.url, pages.head_info(html))) in \
-            self.output.loaded_ids
+        into the same folder), by the canonical URL the spider read from the post's head:
+        nothing is extracted again to be thrown away."""
+        return bool(item.canonical) and article_id(item.canonical) in self.output.loaded_ids
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, PostItem):

@@ -36,11 +36,11 @@ def html(title: str, canonical: str, published: str = "2024-04-30T08:00:00+07:00
             ).encode()
 
 
-def post(url: str, body: bytes) -> PostItem:
+def post(url: str, body: bytes, canonical: str | None = None) -> PostItem:
     prov = Provenance("x.warc.gz", 0, 10, "<urn:uuid:1>", "sha1:AAAA", url,
                       "2024-05-01T00:00:00Z")
     return PostItem(url=url, pages=(PageCapture(url, body, {"Content-Type": "text/html"},
-                                                prov),))
+                                                prov),), canonical=canonical or url)
 
 
 @pytest.fixture

@@ -230,6 +230,7 @@ def test_single_page_post_becomes_one_item_with_headers_and_provenance() -> None
     out = list(spider.parse(response))
     (item,) = items(out)
     assert item.url == BASE + "thoi-su/a/"
+    assert item.canonical == BASE + "thoi-su/a/"  # read once here, used by the pipeline
     assert len(item.pages) == 1
     capture = item.pages[0]
     assert capture.body == response.body and capture.provenance == prov
@@ -265,7 +266,7 @@ def test_multi_page_post_is_fetched_in_order_and_joined() -> None:
         "<p>Ba.</p>" + links, "single single-post postid-5 paged-3 single-paged-3"),
         meta=dict(third_req.meta))
     (item,) = items(spider.parse(third))
-    assert item.url == BASE + "thoi-su/dai/"
+    assert item.url == BASE + "thoi-su/dai/" and item.canonical == BASE + "thoi-su/dai/"
     assert [p.url for p in item.pages] == [BASE + "thoi-su/dai/", BASE + "thoi-su/dai/2/",
                                            BASE + "thoi-su/dai/3/"]
     assert spider.crawler.stats.get_value("newsarchive/posts/multipage") == 1

@@ -450,34 +450,34 @@ class WordPressSpider(scrapy.Spider):
             "page-links" in text or "post-page-numbers" in text) else []
         if not rest:
             self.crawler.stats.inc_value("newsarchive/posts")
-            yield PostItem(url=response.url, pages=(capture,))
+            yield PostItem(url=response.url, pages=(capture,), canonical=canonical)
             return
         self.crawler.stats.inc_value("newsarchive/posts/multipage")
         for url in rest:
             key = links.request_url(url)
             self.seen.add(key)
             self.raw_seen.add(url)
-        yield from self._chain(response.url, [capture], rest)
+        yield from self._chain(response.url, [capture], rest, canonical)
 
-    def _chain(self, first_url: str, gathered: list[PageCapture],
-               rest: list[str]) -> Iterator[Any]:
-        state = {"url": first_url, "pages": gathered, "rest": rest[1:]}
+    def _chain(self, first_url: str, gathered: list[PageCapture], rest: list[str],
+               canonical: str) -> Iterator[Any]:
+        state = {"url": first_url, "pages": gathered, "rest": rest[1:], "canonical": canonical}
         reqs = self._make(rest[0], "post-page", force=True, extra={meta.POST: state},
                           errback=self._post_page_failed)
         if not reqs:  # over --max-pages: the article is what we have
             self.crawler.stats.inc_value("newsarchive/posts/incomplete")
             self.crawler.stats.inc_value("newsarchive/posts")
-            yield PostItem(url=first_url, pages=tuple(gathered))
+            yield PostItem(url=first_url, pages=tuple(gathered), canonical=canonical)
             return
         yield reqs[0]
 
     def _post_continued(self, response: TextResponse, state: dict[str, Any]) -> Iterator[Any]:
         gathered = [*state["pages"], self._capture(response)]
         if state["rest"]:
-            yield from self._chain(state["url"], gathered, state["rest"])
+            yield from self._chain(state["url"], gathered, state["rest"], state["canonical"])
             return
         self.crawler.stats.inc_value("newsarchive/posts")
-        yield PostItem(url=state["url"], pages=tuple(gathered))
+        yield PostItem(url=state["url"], pages=tuple(gathered), canonical=state["canonical"])
 
     def _post_page_failed(self, failure: Any) -> Iterator[Any]:
         """A later page of a post failed (404, timeout): the article is made of the pages
@@ -493,4 +493,5 @@ class WordPressSpider(scrapy.Spider):
                             {"url": request.url, "error": failure.getErrorMessage()})
         self.crawler.stats.inc_value("newsarchive/posts/incomplete")
         self.crawler.stats.inc_value("newsarchive/posts")
-        yield PostItem(url=state["url"], pages=tuple(state["pages"]))
+        yield PostItem(url=state["url"], pages=tuple(state["pages"]),
+                       canonical=state["canonical"])
