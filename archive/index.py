@@ -184,16 +184,26 @@ def find_warc_files(inputs: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return list(dict.fromkeys(out))
 
 
+def not_modified(entry: CdxjEntry) -> bool:
+    """A revisit of a 304 (server-not-modified): a check, not a capture a replay engine
+    can serve (pywb serves any 3xx revisit as is: an empty 304, ukwa/ukwa-pywb#40)."""
+    return entry.mime == "warc/revisit" and entry.status == "304"
+
+
 def cdxj_lines(paths: Iterable[str | os.PathLike[str]], *,
-               dir_root: str | os.PathLike[str] | None = None) -> list[str]:
-    """Sorted CDXJ lines (no newline) for the WARC files."""
-    return sorted(e.to_line() for e in iter_entries(paths, dir_root=dir_root))
+               dir_root: str | os.PathLike[str] | None = None,
+               replay: bool = False) -> list[str]:
+    """Sorted CDXJ lines (no newline) for the WARC files. ``replay``: the index a replay
+    engine is given (WACZ, pywb): without :func:`not_modified` revisits, so a request for
+    that moment gets the closest full capture, whose payload the server confirmed."""
+    return sorted(e.to_line() for e in iter_entries(paths, dir_root=dir_root)
+                  if not (replay and not_modified(e)))
 
 
 def write_cdxj(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], *,
-               dir_root: str | os.PathLike[str] | None = None) -> int:
+               dir_root: str | os.PathLike[str] | None = None, replay: bool = False) -> int:
     """Write the sorted index of ``paths`` to ``out`` atomically; return the line count."""
-    lines = cdxj_lines(paths, dir_root=dir_root)
+    lines = cdxj_lines(paths, dir_root=dir_root, replay=replay)
     out = Path(out)
     tmp = out.with_name(out.name + ".tmp")
     try:

@@ -386,18 +386,26 @@ def build_request(exchange: HttpExchange, *, record_id: str, date: datetime,
 
 #: WARC-Profile of a revisit whose payload is byte-identical to an earlier capture.
 REVISIT_IDENTICAL_PAYLOAD = "http://netpreserve.org/warc/1.0/revisit/identical-payload-digest"
+REVISIT_NOT_MODIFIED = "http://netpreserve.org/warc/1.0/revisit/server-not-modified"
 
 
 def build_revisit(exchange: HttpExchange, *, record_id: str, date: datetime,
                   refers_to_uri: str, refers_to_date: datetime, refers_to: str | None = None,
                   concurrent_to: Iterable[str] = (), warcinfo_id: str | None = None,
-                  ) -> WarcRecord:
-    """``revisit`` record, identical-payload-digest profile: the response came again with
-    the payload of an earlier capture (``refers_to_uri`` at ``refers_to_date``, record
-    ``refers_to``). The block is the HTTP head only; ``exchange.body`` (that same payload)
-    gives the WARC-Payload-Digest and Content-Length but is not stored."""
+                  profile: str = REVISIT_IDENTICAL_PAYLOAD) -> WarcRecord:
+    """``revisit`` record of an earlier capture (``refers_to_uri`` at ``refers_to_date``,
+    record ``refers_to``). The block is the HTTP head only.
+
+    - identical-payload-digest profile (the default): the response came again with the
+      payload of that capture; ``exchange.body`` (that same payload) gives the
+      WARC-Payload-Digest but is not stored.
+    - server-not-modified profile (:data:`REVISIT_NOT_MODIFIED`): the server answered a
+      conditional request with 304; the block is the 304's head, no payload digest.
+    """
+    if profile not in (REVISIT_IDENTICAL_PAYLOAD, REVISIT_NOT_MODIFIED):
+        raise ValueError(f"unknown revisit profile {profile!r}")
     headers = _common("revisit", record_id, date, exchange.url)
-    headers.append(("WARC-Profile", REVISIT_IDENTICAL_PAYLOAD))
+    headers.append(("WARC-Profile", profile))
     headers.append(("WARC-Refers-To-Target-URI", warc_target_uri(refers_to_uri)))
     headers.append(("WARC-Refers-To-Date", warc_date(refers_to_date)))
     if refers_to:
@@ -407,8 +415,9 @@ def build_revisit(exchange: HttpExchange, *, record_id: str, date: datetime,
     if warcinfo_id:
         headers.append(("WARC-Warcinfo-ID", check_record_id(warcinfo_id)))
     headers += [("WARC-Concurrent-To", check_record_id(c)) for c in concurrent_to]
+    payload = exchange.body if profile == REVISIT_IDENTICAL_PAYLOAD else None
     return _finish(headers, http_response_head(exchange), "application/http; msgtype=response",
-                   exchange.body)
+                   payload)
 
 
 def format_warc_fields(fields: Mapping[str, object]) -> bytes:

@@ -331,7 +331,7 @@ def write_wacz(warcs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[s
     zip_time = (max(created.year, 1980),) + created.timetuple()[1:6]
 
     pages = pages_from_warcs(files, titles)
-    members = [*index_members(cdxj_lines(files), compress_index_over),
+    members = [*index_members(cdxj_lines(files, replay=True), compress_index_over),
                ("pages/pages.jsonl", _pages_jsonl(pages))]
     package_bytes = _datapackage(files, pages, members, title=title,
                                  created_text=created_text, software=software)

@@ -45,6 +45,7 @@ from archive.records import (
     build_metadata,
     build_request,
     build_response,
+    build_revisit,
     build_warcinfo,
     warc_date,
     warc_target_uri,
@@ -267,6 +268,29 @@ class WarcWriter:
         return RecordLocation(
             filename=self._name, offset=spans[0][0], length=spans[0][1], record_id=response_id,
             payload_digest=response.get("WARC-Payload-Digest"),
+            url=warc_target_uri(exchange.url), date=warc_date(date),
+        )
+
+    def write_revisit(self, exchange: HttpExchange, *, profile: str, refers_to: str,
+                      refers_to_uri: str, refers_to_date: datetime) -> RecordLocation:
+        """Write ``revisit`` (of the capture ``refers_to``, see
+        :func:`archive.records.build_revisit`) + ``request``, linked both ways by
+        WARC-Concurrent-To. Returns the revisit record's location."""
+        self._ensure_room()
+        date = exchange.fetched_at or self.clock()
+        revisit_id = self.id_factory()
+        request_id = self.id_factory()
+        revisit = build_revisit(exchange, record_id=revisit_id, date=date,
+                                refers_to_uri=refers_to_uri, refers_to_date=refers_to_date,
+                                refers_to=refers_to, concurrent_to=[request_id],
+                                warcinfo_id=self._warcinfo_id, profile=profile)
+        request = build_request(exchange, record_id=request_id, date=date,
+                                concurrent_to=[revisit_id], warcinfo_id=self._warcinfo_id)
+        spans = self._append([revisit, request])
+        assert self._name is not None
+        return RecordLocation(
+            filename=self._name, offset=spans[0][0], length=spans[0][1], record_id=revisit_id,
+            payload_digest=revisit.get("WARC-Payload-Digest"),
             url=warc_target_uri(exchange.url), date=warc_date(date),
         )
 

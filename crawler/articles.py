@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import hashlib
 import json
 import logging
 import os
@@ -126,28 +127,73 @@ def read_records(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
             yield record
 
 
+CONTENT_FIELDS = ("title", "text", "authors", "byline", "date_published", "categories",
+                  "tags", "images")
+
+
+def content_digest(record: Article | dict[str, Any]) -> str:
+    """What makes an edit a new version: a digest of the article's content fields
+    (:data:`CONTENT_FIELDS`; not the fetch, the extractor version or the modified date)."""
+    data = article_to_dict(record) if isinstance(record, Article) else record
+    images = [(i.get("url"), i.get("caption")) for i in data.get("images") or []]
+    content = [data.get(k) for k in CONTENT_FIELDS[:-1]] + [images]
+    return hashlib.sha1(json.dumps(content, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+@dataclasses.dataclass(frozen=True)
+class Latest:
+    """An article's latest version in the file: its number, record id, content digest."""
+
+    version: int
+    record_id: str
+    digest: str
+
+
+# Outcomes of ArticleJsonl.write
+WRITTEN, NEW_VERSION, UNCHANGED, DUPLICATE = "written", "new_version", "unchanged", "duplicate"
+
+
+def version_rows(path: str | os.PathLike[str]) -> Iterator[tuple[str, int, str, str, str]]:
+    """(id, version, record id, content digest, url) of every line of an articles.jsonl
+    (for ``crawler.state.CrawlState.add_versions``)."""
+    for record in read_records(path):
+        if isinstance(record.get("id"), str):
+            version = record.get("version") if isinstance(record.get("version"), int) else 1
+            yield (record["id"], version, record.get("record_id") or f"{record['id']}.{version}",
+                   content_digest(record), record.get("url") or "")
+
+
 class ArticleJsonl:
-    """Append-only ``articles.jsonl`` with whole-line writes and crash repair.
+    """Append-only ``articles.jsonl`` with whole-line writes, crash repair and versions.
 
     Each line is written with a single ``write`` of the full encoded line on an
     unbuffered file, so a crash cannot leave half a line from our side; a partial last
-    line left by an earlier crash (or a full disk) is cut off on open. The ids of the
-    lines kept seed :attr:`seen_ids`; :meth:`write` refuses an id already seen.
+    line left by an earlier crash (or a full disk) is cut off on open. Each line is one
+    version of an article: :meth:`write` appends version 1 of an id the file does not
+    hold, the next version of an id whose content changed since its latest line
+    (``version``, ``record_id``, ``previous_version``), nothing for an unchanged one or an
+    id already written by this run (a duplicate post).
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        self.seen_ids: set[str] = set()
-        self.loaded_ids: frozenset[str] = frozenset()  # in the file before this run
+        self.seen_ids: set[str] = set()      # ids written by this run
+        self.latest: dict[str, Latest] = {}  # every id in the file: its latest version
         self.repaired_bytes = 0
+        self.lines = 0                       # whole article lines in the file at open
+        self.last_written: Article | None = None
         self._fh: IO[bytes] | None = None
+
+    @property
+    def loaded_ids(self) -> dict[str, Latest]:
+        """Ids in the file before this run (with their latest version)."""
+        return self.latest
 
     def open(self) -> ArticleJsonl:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if self.path.exists():
                 self._repair_and_load()
-                self.loaded_ids = frozenset(self.seen_ids)
             self._fh = open(self.path, "ab", buffering=0)  # noqa: SIM115
         except OSError as exc:
             raise NewsarchiveError(f"cannot open {self.path}: {exc.strerror or exc}") from exc
@@ -167,7 +213,8 @@ class ArticleJsonl:
                                    {"path": self.path, "pos": keep - len(line)})
                     continue
                 if isinstance(record, dict) and isinstance(record.get("id"), str):
-                    self.seen_ids.add(record["id"])
+                    self._note(record)
+                    self.lines += 1
         size = self.path.stat().st_size
         if size > keep:
             self.repaired_bytes = size - keep
@@ -176,18 +223,48 @@ class ArticleJsonl:
             with open(self.path, "r+b") as fh:
                 fh.truncate(keep)
 
+    def _note(self, record: dict[str, Any]) -> None:
+        version = record.get("version") if isinstance(record.get("version"), int) else 1
+        old = self.latest.get(record["id"])
+        if old is None or version >= old.version:
+            self.latest[record["id"]] = Latest(
+                version, record.get("record_id") or f"{record['id']}.{version}",
+                content_digest(record))
+
     @staticmethod
     def encode(article: Article) -> bytes:
         """One JSON line: UTF-8, non-ASCII as is, keys in schema order."""
         return (json.dumps(article_to_dict(article), ensure_ascii=False) + "\n").encode("utf-8")
 
-    def write(self, article: Article) -> bool:
-        """Append the article unless its id was seen; True when written."""
+    def write(self, article: Article) -> str:
+        """Append the article as its next version: :data:`WRITTEN` (version 1),
+        :data:`NEW_VERSION`, :data:`UNCHANGED` or :data:`DUPLICATE` (nothing written).
+
+        A new version with no modification date of its own gets the fetch time that
+        saw the change (a bound: the edit happened before it)."""
         if article.id in self.seen_ids:
-            return False
+            return DUPLICATE
         if self._fh is None:
             raise NewsarchiveError(f"{self.path} is not open")
-        data = self.encode(article)
+        digest = content_digest(article)
+        old = self.latest.get(article.id)
+        if old is not None and old.digest == digest:
+            return UNCHANGED
+        version = 1 if old is None else old.version + 1
+        article = dataclasses.replace(
+            article, version=version, record_id=f"{article.id}.{version}",
+            previous_version=None if old is None else old.record_id,
+            date_modified=article.date_modified or (
+                None if old is None or not article.provenance
+                else article.provenance[0].fetched_at or None))
+        self._append(self.encode(article))
+        self.seen_ids.add(article.id)
+        self.latest[article.id] = Latest(version, article.record_id, digest)
+        self.last_written = article
+        return WRITTEN if old is None else NEW_VERSION
+
+    def _append(self, data: bytes) -> None:
+        assert self._fh is not None
         fd = self._fh.fileno()
         start = os.fstat(fd).st_size  # the true end: tell() can run past it after a failure
         try:
@@ -204,8 +281,6 @@ class ArticleJsonl:
                 pass
             raise NewsarchiveError(f"cannot write to {self.path}: "
                                    f"{exc.strerror or exc}") from exc
-        self.seen_ids.add(article.id)
-        return True
 
     def close(self) -> None:
         if self._fh is not None:

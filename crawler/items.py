@@ -118,9 +118,20 @@ class Article:
     word_count: int = _f("Number of words in 'text' (Unicode \\w+ tokens).", default=0)
     extractor_version: str = _f("Version of the newsarchive extractor that made this record.",
                                 default="")
+    version: int = _f(
+        "Version of the article: 1 when first archived; a re-crawl that finds its content "
+        "(title, text, authors, dates, categories, tags, images) changed writes the next.",
+        default=1)
+    record_id: str = _f("Id of this version of the article: '<id>.<version>'.", default="")
+    previous_version: str | None = _f(
+        "record_id of the version this one replaces; None for version 1.", default=None)
     provenance: list[Provenance] = _f(
         "One entry per page, in page order: the WARC response each page came from.",
         default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.record_id:  # frozen: set once, from the id and the version
+            object.__setattr__(self, "record_id", f"{self.id}.{self.version}")
 
 
 def article_to_dict(article: Article) -> dict[str, Any]:
@@ -164,6 +175,8 @@ class PostItem:
     url: str
     pages: tuple[PageCapture, ...]
     canonical: str | None = None  # the canonical URL the spider read from page 1's head
+    unchanged: bool = False       # every page unchanged since its archived capture (a 304
+                                  # or the same payload: crawler.incremental)
 
     def __repr__(self) -> str:
         return f"PostItem(url={self.url!r}, pages={len(self.pages)})"

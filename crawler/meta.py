@@ -13,10 +13,15 @@ Who sets and who reads each:
 - ``POST``: the pages gathered so far of a multi-page post (the spider's chain).
 - ``KIND``: what the spider expects behind a request (stats, priorities).
 - ``API_PAGE``: the page number of a WordPress REST API listing.
+- ``PREVIOUS``: the :class:`crawler.state.UrlState` of the URL's last full capture in
+  the archive. Set by ``crawler.incremental.ConditionalRequestMiddleware`` (with the
+  conditional headers); read by the capture middleware (revisit records).
 
 Response flags: ``ARCHIVED`` marks a response answered from the crawl's own archive when
 an interrupted crawl resumes (``crawler.resume``): the capture middleware does not
-archive it again.
+archive it again. ``UNCHANGED`` marks a response found unchanged since the last full
+capture (a 304, or the same payload: archived as a ``revisit`` record by the capture
+middleware); the spider carries it into ``PostItem.unchanged``.
 """
 
 PROVENANCE = "newsarchive_warc"
@@ -27,3 +32,5 @@ POST = "newsarchive_post"
 KIND = "newsarchive_kind"
 API_PAGE = "newsarchive_api_page"
 ARCHIVED = "archived"
+PREVIOUS = "newsarchive_previous"
+UNCHANGED = "unchanged"

@@ -67,7 +67,10 @@ from archive.repair import repair_stale
 from archive.writer import WarcWriter
 from crawler import __version__, meta
 from crawler.articles import provenance_from_location
+from crawler.discovery import parse_listing_date
 from crawler.errors import NewsarchiveError
+from crawler.incremental import revisit_profile
+from crawler.state import UrlState
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -254,6 +257,15 @@ class WarcSession:
         self._update_stats()
         return location
 
+    def write_revisit(self, exchange: HttpExchange, previous: UrlState, profile: str) -> Any:
+        """Revisit + request records for an exchange that found *previous* unchanged."""
+        location = self._writer().write_revisit(
+            exchange, profile=profile, refers_to=previous.record_id or "",
+            refers_to_uri=previous.url,
+            refers_to_date=parse_listing_date(previous.record_date) or self.clock())
+        self._update_stats()
+        return location
+
     def write_metadata(self, url: str, fields: dict[str, object], *, refers_to: str,
                        date: datetime | None) -> None:
         writer = self._writer()
@@ -366,16 +378,26 @@ class WarcCaptureMiddleware:
         fetched_at = request.meta.get(meta.FETCH_START) or self.session.clock()
         if response.protocol is None:
             self.stats.inc_value("warc/protocol_unknown")
+        # A body cut short (Content-Length not reached, reset mid-body: Scrapy's
+        # 'dataloss' flag, DOWNLOAD_FAIL_ON_DATALOSS = False) is kept as it arrived.
+        exchange = exchange_from(request, response, fetched_at)
+        previous = request.meta.get(meta.PREVIOUS)  # crawler.incremental: a re-crawl
+        profile = revisit_profile(exchange, previous)
         try:
-            # A body cut short (Content-Length not reached, reset mid-body: Scrapy's
-            # 'dataloss' flag, DOWNLOAD_FAIL_ON_DATALOSS = False) is kept as it arrived.
-            location = self.session.write_exchange(exchange_from(request, response, fetched_at))
+            if profile is not None:
+                location = self.session.write_revisit(exchange, previous, profile)
+            else:
+                location = self.session.write_exchange(exchange)
         except Exception as exc:
             self.session.fail("exchange", request.url, exc)
             raise IgnoreRequest(f"not archived (WARC write failed): {request.url}") from exc
         self.stats.inc_value(f"warc/responses/status/{response.status}")
-        request.meta[meta.PROVENANCE] = provenance_from_location(location)
         request.meta[meta.RECORD_ID] = location.record_id
+        if profile is not None:  # the page is the archived capture's, unchanged
+            self.stats.inc_value(f"warc/revisits/{profile.rsplit('/', 1)[-1]}")
+            response.flags.append(meta.UNCHANGED)
+        else:
+            request.meta[meta.PROVENANCE] = provenance_from_location(location)
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
@@ -445,6 +467,8 @@ class WarcMetadataMiddleware:
         record_id = response.meta.get(meta.RECORD_ID)
         if not record_id or self.session.failed or not _is_html(response):
             return
+        if meta.UNCHANGED in response.flags:
+            return  # a revisit: the outlinks are those of the capture it refers to
         outlinks = response.meta.get(meta.OUTLINKS)
         if outlinks is None:
             outlinks = followed

@@ -6,9 +6,15 @@ post goes to ``crawler.rebuild.ExtractionPool`` (the one worker pool, also used 
 the asyncio reactor the future is awaited through ``asyncio.wrap_future``; with another
 reactor a thread waits on it (``deferToThread``).
 
-Deduplication by canonical URL (the article id): the first article written wins, later
-ones are counted (``articles/duplicate``). An existing output file is appended to: its ids
-seed the dedupe set, a partial last line is repaired (see crawler.articles.ArticleJsonl).
+Deduplication by canonical URL (the article id): the first article of a run wins, later
+ones are counted (``articles/duplicate``). An existing output file is appended to (a
+partial last line is repaired, see crawler.articles.ArticleJsonl) with versions: a post
+found unchanged by a re-crawl (``PostItem.unchanged``: a 304 or the same payload,
+``crawler.incremental``; or a page a resumed crawl read back from its own archive) whose
+article is in the file is not extracted again (``articles/unchanged``); a post fetched
+again and changed is extracted, and becomes the article's next version
+(``articles/new_versions``) only when its content changed (else
+``articles/same_content``). Versions are also listed in ``DIR/state.sqlite``.
 
 Failure policy: a page that fails extraction (an exception in the extractor, or a worker
 that died) is counted (``articles/failed``) and logged with its URL, and the crawl goes
@@ -20,8 +26,8 @@ neither set: NotConfigured), ``ARCHIVE_DIR``, ``EXTRACT_WORKERS`` (a number, or 
 CPUs minus one, at least 1, at most ``crawler.rebuild.AUTO_WORKERS_MAX``), ``EXTRACT_MP_CONTEXT``
 (``spawn``, the default, ``forkserver`` or ``fork``).
 
-Stats: ``articles/written``, ``articles/duplicate``, ``articles/already_written`` (posts
-whose article is in the file from an earlier run: not extracted again), ``articles/empty``,
+Stats: ``articles/written`` (new versions included), ``articles/new_versions``,
+``articles/unchanged``, ``articles/same_content``, ``articles/duplicate``, ``articles/empty``,
 ``articles/failed``, ``articles/quality/<flag>`` (crawler.extract.quality_flags).
 """
 
@@ -37,8 +43,15 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.asyncio import is_asyncio_available
 from twisted.internet.threads import deferToThread
 
-from crawler.articles import ArticleJsonl
+from crawler.articles import (
+    DUPLICATE,
+    NEW_VERSION,
+    UNCHANGED,
+    ArticleJsonl,
+    version_rows,
+)
 from crawler.errors import NewsarchiveError
+from crawler.incremental import state_for_crawler
 from crawler.items import Article, PostItem, article_id
 from crawler.middlewares import WarcSession
 from crawler.rebuild import ExtractionPool, resolve_workers
@@ -59,6 +72,7 @@ class ArticlePipeline:
         self.output = ArticleJsonl(path)
         self.pool = pool
         self.failed = False
+        self.state = state_for_crawler(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArticlePipeline:
@@ -81,6 +95,8 @@ class ArticlePipeline:
                         {"path": self.output.path, "n": len(self.output.seen_ids)})
         if self.output.repaired_bytes:
             self.stats.set_value("articles/repaired_bytes", self.output.repaired_bytes)
+        if self.state is not None and self.state.version_count() != self.output.lines:
+            self.state.add_versions(version_rows(self.output.path))  # e.g. a new state
         self.pool.start()  # workers ready before the first fetch, not started mid-crawl
 
     def close_spider(self) -> None:
@@ -123,18 +139,19 @@ class ArticlePipeline:
         logger.error("%(error)s; stopping the crawl", {"error": exc})
         WarcSession.stop(self.crawler, FINISH_REASON_ARTICLES_ERROR)
 
-    def _already_written(self, item: PostItem) -> bool:
-        """Whether the post's article is in the file already (a resumed or repeated crawl
-        into the same folder), by the canonical URL the spider read from the post's head:
-        nothing is extracted again to be thrown away."""
-        return bool(item.canonical) and article_id(item.canonical) in self.output.loaded_ids
+    def _unchanged(self, item: PostItem) -> bool:
+        """A post found unchanged whose article is in the file already, by the canonical
+        URL the spider read from the post's head: nothing is extracted to be thrown away."""
+        return (item.unchanged and bool(item.canonical)
+                and article_id(item.canonical) in self.output.loaded_ids)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, PostItem):
             return item
-        if self._already_written(item):
-            self.stats.inc_value("articles/already_written")
-            raise DropItem(f"already in {self.output.path.name}: {item.url}", log_level="DEBUG")
+        if self._unchanged(item):
+            self.stats.inc_value("articles/unchanged")
+            raise DropItem(f"unchanged, in {self.output.path.name}: {item.url}",
+                           log_level="DEBUG")
         article, flags, error = await self._run(item)
         if error is not None:
             self.stats.inc_value("articles/failed")
@@ -147,15 +164,25 @@ class ArticlePipeline:
             if article is None:
                 raise DropItem(f"no article: {item.url}", log_level="DEBUG")
         try:
-            written = self.output.write(article)
+            outcome = self.output.write(article)
         except NewsarchiveError as exc:
             self._output_failed(exc)
             raise DropItem(f"not written: {item.url}", log_level="DEBUG") from None
-        if not written:
+        if outcome == DUPLICATE:
             self.stats.inc_value("articles/duplicate")
             logger.debug("Duplicate of %(canonical)s: %(url)s",
                          {"canonical": article.canonical_url, "url": item.url})
             raise DropItem(f"duplicate of {article.canonical_url}", log_level="DEBUG")
+        if outcome == UNCHANGED:
+            self.stats.inc_value("articles/same_content")
+            raise DropItem(f"same content as in {self.output.path.name}: {item.url}",
+                           log_level="DEBUG")
+        article = self.output.last_written or article
+        if outcome == NEW_VERSION:
+            self.stats.inc_value("articles/new_versions")
+        if self.state is not None:
+            self.state.add_version(article.id, article.version, article.record_id,
+                                   self.output.latest[article.id].digest, article.url)
         self.stats.inc_value("articles/written")
         for flag in flags:
             self.stats.inc_value(f"articles/quality/{flag}")

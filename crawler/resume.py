@@ -37,9 +37,10 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import NotConfigured
 
 from archive.errors import ArchiveError
-from archive.index import LatestCaptures
+from archive.index import LatestCaptures, find_warc_files
 from archive.reader import read_capture
 from crawler import meta
+from crawler.discovery import parse_listing_date
 from crawler.handlers import response_from_capture
 
 if TYPE_CHECKING:
@@ -80,6 +81,21 @@ class CrawlMarker:
 
     def finish(self) -> None:
         self.path.unlink(missing_ok=True)
+
+
+def resumable_files(warc_dir: Path, note: dict[str, Any]) -> list[Path]:
+    """The WARC files the interrupted crawl wrote (modified since it started; all of them
+    when its note is unreadable): earlier crawls' captures are a re-crawl's business
+    (``crawler.incremental``), not the resumed crawl's."""
+    try:
+        files = find_warc_files([warc_dir])
+    except ArchiveError:
+        return []
+    started = parse_listing_date(note.get("started")) if note else None
+    if started is None:
+        return files
+    since = started.timestamp() - 2  # file times and the note's seconds: a little slack
+    return [f for f in files if f.stat().st_mtime >= since]
 
 
 class ResumeFromArchiveMiddleware:

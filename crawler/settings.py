@@ -39,6 +39,10 @@ LOG_LEVEL = "INFO"
 # with the body exactly as it came over the wire.
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.WarcCaptureMiddleware": 950,
+    # Re-crawls (below DownloaderStats at 850, so a 304 is counted as received): conditional
+    # requests from DIR/state.sqlite, 304s answered from the
+    # archive, the state updated after each exchange (crawler.incremental).
+    "crawler.incremental.ConditionalRequestMiddleware": 800,
     # Cut bodies retried then dropped, size cancellations and redirect loops counted,
     # pace settings range-checked (crawler.limits); just below the capture.
     "crawler.limits.ResponseLimitsMiddleware": 900,
@@ -114,6 +118,10 @@ NEWSARCHIVE_ARTICLES = None      # articles.jsonl path; default ARCHIVE_DIR/arti
 # --- Crawl (crawler.spiders.wordpress, crawler.politeness, crawler.commands.crawl) ---------
 NEWSARCHIVE_SITE = None          # site profile name (crawler.sites.PROFILES); None: by host
 NEWSARCHIVE_SINCE = None         # ISO date: skip posts older than this (incremental crawls)
+NEWSARCHIVE_STATE = True         # DIR/state.sqlite: re-crawls fetch less (crawler.incremental)
+NEWSARCHIVE_FULL = False         # re-crawl: fetch every archived URL again (conditionally)
+NEWSARCHIVE_RECRAWL_AGE = 30     # re-crawl: fetch an archived post again after N days (0: never)
+NEWSARCHIVE_RUN_STARTED = None   # set by a resumed crawl: the interrupted crawl's start
 NEWSARCHIVE_MAX_PAGES = 0        # stop scheduling pages after this many (0: no limit)
 NEWSARCHIVE_REQUISITES = True    # fetch same-host stylesheets, scripts, images, fonts
 NEWSARCHIVE_SRCSET = "all"       # 'all': every srcset candidate is a requisite; 'none'

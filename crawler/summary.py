@@ -128,10 +128,19 @@ def format_summary(stats: Mapping[str, Any], *, url: str, out: Path | None,
         lines.append(f"  index      {index_lines:,} lines -> {out / 'index.cdxj'}")
     written = int(stats.get("articles/written", 0))
     extra = {k: int(stats.get(f"articles/{k}", 0))
-             for k in ("already_written", "duplicate", "empty", "failed")}
+             for k in ("new_versions", "unchanged", "same_content", "duplicate", "empty",
+                       "failed")}
     extra_text = ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in extra.items() if v)
     lines.append(f"  articles   {written:,} written" + (f" ({extra_text})" if extra_text else "")
                  + (f" -> {out / 'articles.jsonl'}" if out else ""))
+    recrawl = counts_under(stats, "recrawl/")
+    if recrawl or stats.get("http/not_modified"):
+        recrawl["304 not modified"] = int(stats.get("http/not_modified", 0))
+        revisits = counts_under(stats, "warc/revisits/")
+        recrawl["revisit records"] = sum(revisits.values())
+        pagination = int(stats.get("newsarchive/pagination/stopped", 0))
+        recrawl["listings stopped"] = pagination
+        lines.append(f"  re-crawl   {_join({k: v for k, v in recrawl.items() if v}, 12)}")
     quality = counts_under(stats, "articles/quality/")
     if quality:
         lines.append(f"  quality    {_join(quality)}")

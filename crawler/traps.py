@@ -53,6 +53,27 @@ def paged(url: str) -> tuple[str, int] | None:
     return None
 
 
+def listing_page(url: str) -> tuple[str, int]:
+    """``(listing, N)`` of a listing page: N is 1 for its first page."""
+    where = paged(url)
+    if where is not None:
+        return where
+    parts = urlsplit(url)
+    return f"{parts.netloc}{parts.path}", 1
+
+
+def same_listing(page_url: str, url: str) -> bool:
+    """*url* is page N >= 2 of the listing *page_url* belongs to (its pagination)."""
+    where = paged(url)
+    return where is not None and where[0] == listing_page(page_url)[0]
+
+
+def is_next_page(page_url: str, url: str) -> bool:
+    """*url* is the page after *page_url* in the same listing."""
+    where, here = paged(url), listing_page(page_url)
+    return where is not None and where == (here[0], here[1] + 1)
+
+
 def date_archive_year(url: str) -> int | None:
     """The year of a date archive URL (its pagination included), else None."""
     parts = urlsplit(url)
@@ -115,8 +136,7 @@ class TrapGuard:
         """A listing page and its links (as written; resolved against *base*, default
         *url*): the listing repeats when two of its pages link to the same things, their
         pagination aside."""
-        where = paged(url)
-        listing = where[0] if where else f"{urlsplit(url).netloc}{urlsplit(url).path}"
+        listing = listing_page(url)[0]
         content = set()
         for href in hrefs:
             try:

@@ -67,7 +67,7 @@ def _article_field_names() -> set[str]:
     HTTP or WARC words too)."""
     names = {f.name for cls in (Article, Image, Provenance) for f in dataclasses.fields(cls)}
     generic = {"id", "url", "title", "text", "language", "tags", "images", "caption", "alt",
-               "fetched_at", "description"}
+               "fetched_at", "description", "version", "record_id"}  # WARC words too
     return {n for n in names - generic if not n.startswith("warc_")}
 
 

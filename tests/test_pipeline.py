@@ -6,6 +6,7 @@ import asyncio
 import errno
 import json
 import os
+import sqlite3
 from concurrent.futures import ProcessPoolExecutor
 
 import pytest
@@ -36,11 +37,13 @@ def html(title: str, canonical: str, published: str = "2024-04-30T08:00:00+07:00
             ).encode()
 
 
-def post(url: str, body: bytes, canonical: str | None = None) -> PostItem:
+def post(url: str, body: bytes, canonical: str | None = None, *,
+         unchanged: bool = False) -> PostItem:
     prov = Provenance("x.warc.gz", 0, 10, "<urn:uuid:1>", "sha1:AAAA", url,
                       "2024-05-01T00:00:00Z")
     return PostItem(url=url, pages=(PageCapture(url, body, {"Content-Type": "text/html"},
-                                                prov),), canonical=canonical or url)
+                                                prov),), canonical=canonical or url,
+                    unchanged=unchanged)
 
 
 @pytest.fixture
@@ -125,19 +128,37 @@ def test_failed_extraction_is_counted_and_the_crawl_goes_on(pipeline, caplog):
     assert f"{BASE}/bad/" in caplog.text
 
 
-def test_incremental_crawl_appends_without_duplicates(tmp_path):
+def test_incremental_crawl_appends_versions_only_when_the_content_changed(tmp_path):
+    """Run 1 writes version 1; run 2 fetches the page again (changed bytes, same
+    article): nothing written; run 3 finds the text edited: version 2, linked to 1, also
+    listed in DIR/state.sqlite."""
     canonical = f"{BASE}/x/"
-    for _ in range(2):
+    edited = [*PARAS[:1], "Đoạn văn được biên tập lại sau khi đăng, với số liệu mới.",
+              *PARAS[2:]]
+    bodies = [html("Bài X", canonical), html("Bài X", canonical) + b"<!-- ads -->",
+              html("Bài X", canonical, paras=edited)]
+    for body in bodies:
         crawler = get_crawler(settings_dict={"ARCHIVE_DIR": str(tmp_path)})
         pipe = ArticlePipeline.from_crawler(crawler)
         pipe.open_spider()
         try:
-            run(pipe, [post(canonical, html("Bài X", canonical))])
+            run(pipe, [post(canonical, body)])
         finally:
             pipe.close_spider()
-    assert len((tmp_path / "articles.jsonl").read_text().splitlines()) == 1
-    # the second run knows the article from the file: not even extracted again
-    assert crawler.stats.get_value("articles/already_written") == 1
+            pipe.state.close()
+        if body is bodies[1]:
+            assert crawler.stats.get_value("articles/same_content") == 1
+    records = [json.loads(line) for line in
+               (tmp_path / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["version"] for r in records] == [1, 2]
+    assert records[1]["previous_version"] == records[0]["record_id"] == f"{records[0]['id']}.1"
+    assert "biên tập lại" in records[1]["text"] and "biên tập lại" not in records[0]["text"]
+    assert crawler.stats.get_value("articles/new_versions") == 1
+    db = sqlite3.connect(tmp_path / "state.sqlite")
+    assert db.execute("SELECT id, version, record_id FROM versions ORDER BY version").fetchall() \
+        == [(records[0]["id"], 1, records[0]["record_id"]),
+            (records[0]["id"], 2, records[1]["record_id"])]
+    db.close()
 
 
 def test_settings_validated(tmp_path):
@@ -167,10 +188,11 @@ def test_partial_last_line_is_repaired_and_ids_seed_dedupe(tmp_path):
     out = ArticleJsonl(path).open()
     try:
         assert out.repaired_bytes == 25
-        assert out.seen_ids == {article(1).id}
+        assert set(out.latest) == {article(1).id}
         assert path.read_bytes() == good
-        assert out.write(article(1)) is False  # already in the file
-        assert out.write(article(2)) is True
+        assert out.write(article(1)) == "unchanged"  # already in the file, same content
+        assert out.write(article(2)) == "written"
+        assert out.write(article(2)) == "duplicate"  # twice in one run
     finally:
         out.close()
     lines = path.read_bytes().splitlines(keepends=True)
@@ -265,12 +287,13 @@ def test_any_crash_point_is_repaired_to_whole_lines(tmp_path, count, cut):
     out = ArticleJsonl(path).open()
     out.close()
     assert path.read_bytes() == b"".join(kept)
-    assert out.seen_ids == {json.loads(line)["id"] for line in kept}
+    assert set(out.latest) == {json.loads(line)["id"] for line in kept}
 
 
-def test_an_article_already_in_the_file_is_not_extracted_again(pipeline, tmp_path):
-    """A resumed (or repeated) crawl into the same folder: posts whose article is in
-    articles.jsonl already are dropped before extraction, and counted."""
+def test_an_unchanged_post_already_in_the_file_is_not_extracted_again(pipeline, tmp_path):
+    """A re-crawl (a 304, the same payload) or a resumed crawl (the page read back from
+    its own archive): posts found unchanged whose article is in articles.jsonl already are
+    dropped before extraction, and counted."""
     canonical = f"{BASE}/da-co/"
     run(pipeline, [post(canonical, html("Bài đã có", canonical))])
     assert pipeline.stats.get_value("articles/written") == 1
@@ -278,9 +301,9 @@ def test_an_article_already_in_the_file_is_not_extracted_again(pipeline, tmp_pat
     again = ArticlePipeline.from_crawler(get_crawler(settings_dict={
         "ARCHIVE_DIR": str(tmp_path), "EXTRACT_WORKERS": 1}))
     again.output.open()  # open_spider without starting the workers: none may be needed
-    (dropped,) = run(again, [post(canonical, html("Bài đã có", canonical))])
+    (dropped,) = run(again, [post(canonical, html("Bài đã có", canonical), unchanged=True)])
     assert isinstance(dropped, DropItem)
-    assert again.stats.get_value("articles/already_written") == 1
+    assert again.stats.get_value("articles/unchanged") == 1
     assert again.pool._executor is None  # nothing was sent to a worker
     again.output.close()
     lines = (tmp_path / "articles.jsonl").read_text(encoding="utf-8").splitlines()

@@ -47,6 +47,13 @@ def add_crawl_options(p: argparse.ArgumentParser) -> None:
                    help="skip posts older than DATE (sitemap lastmod, feed date, URL date)")
     p.add_argument("--max-pages", type=int, default=0, metavar="N",
                    help="stop scheduling new pages after N (requisites not counted)")
+    p.add_argument("--full", action="store_true",
+                   help="re-crawl: fetch every archived URL again (conditionally; default: "
+                        "posts only when their sitemap/feed date says they changed or they "
+                        "are older than --max-age)")
+    p.add_argument("--max-age", type=float, metavar="DAYS",
+                   help="re-crawl: fetch an archived post again once its last fetch is this "
+                        "old (default 30; 0: never by age)")
     p.add_argument("--concurrency", type=int, metavar="N",
                    help="parallel requests (per site; default 4)")
     from crawler import settings as defaults
@@ -143,6 +150,10 @@ def build_settings(args: argparse.Namespace, out: Path) -> dict[str, Any]:
     }
     if getattr(args, "max_pages", 0):
         s["NEWSARCHIVE_MAX_PAGES"] = args.max_pages
+    if getattr(args, "full", False):
+        s["NEWSARCHIVE_FULL"] = True
+    if getattr(args, "max_age", None) is not None:
+        s["NEWSARCHIVE_RECRAWL_AGE"] = args.max_age
     if args.concurrency is not None:
         s["CONCURRENT_REQUESTS_PER_DOMAIN"] = args.concurrency
         s["CONCURRENT_REQUESTS"] = max(args.concurrency, 4)
@@ -199,6 +210,7 @@ def _validate(args: argparse.Namespace) -> str | None:
     resolve_site(url, args.site)          # unknown profile
     parse_since(args.since)
     at_least("--max-pages", args.max_pages, 0)
+    at_least("--max-age", getattr(args, "max_age", None), 0)
     for option, value, setting in (("--concurrency", args.concurrency, "CONCURRENT_REQUESTS"),
                                    ("--delay", args.delay, "DOWNLOAD_DELAY")):
         low, high, _kind = PACE_RANGES[setting]  # the one table of sane ranges
@@ -319,7 +331,7 @@ def _resume_or_start(out: Path, url: str, overrides: dict[str, Any]) -> Any:
     ``out/crawl.running`` is still there) from its own archive (``crawler.resume``);
     refuse a folder another live crawl writes into. Returns the marker, now set."""
     from archive.repair import process_alive, repair_stale
-    from crawler.resume import CrawlMarker
+    from crawler.resume import CrawlMarker, resumable_files
 
     marker = CrawlMarker(out)
     previous = marker.interrupted()
@@ -330,10 +342,13 @@ def _resume_or_start(out: Path, url: str, overrides: dict[str, Any]) -> Any:
     for done in repair_stale([out / "warc"]):
         print(f"newsarchive crawl: repaired {done.path.name} (left by a killed crawl): "
               f"{done.records} whole records kept, {done.cut_bytes} bytes cut", file=sys.stderr)
-    if previous is not None and any((out / "warc").glob("*.warc*")):
-        print(f"newsarchive crawl: resuming the interrupted crawl in {out}: what is archived "
+    cut = resumable_files(out / "warc", previous) if previous is not None else []
+    if cut:
+        print(f"newsarchive crawl: resuming the interrupted crawl in {out}: what it archived "
               f"there is read back, not fetched again", file=sys.stderr)
-        overrides["NEWSARCHIVE_RESUME"] = [str(out / "warc")]
+        overrides["NEWSARCHIVE_RESUME"] = [str(path) for path in cut]
+        if previous.get("started"):  # what the interrupted crawl fetched is this crawl's
+            overrides["NEWSARCHIVE_RUN_STARTED"] = previous["started"]
     marker.start(url)
     return marker
 
@@ -354,7 +369,10 @@ def _finish(crawler: Any, elapsed: float) -> dict[str, Any]:
     for component in getattr(getattr(scraper, "itemproc", None), "middlewares", ()):
         if isinstance(component, ArticlePipeline):
             component.abandon()
-    stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    try:
+        stats = dict(crawler.stats.get_stats())
+    except RuntimeError:  # the crawl never started: no stats were made
+        stats = {}
     stats["newsarchive/last_warc"] = last
     if stats.get("start_time") and not stats.get("finish_reason"):
         stats["finish_reason"] = "interrupted"

@@ -7,12 +7,13 @@ running from a checkout), else ``~/.cache/newsarchive/venv-pywb``; it is created
 ``python -m venv`` + ``pip install pywb`` when missing (unless ``--no-install``).
 
 The command makes a pywb collection in a temporary folder (``wb-manager init``; the WARCs
-are linked into it, not copied, and indexed by ``wb-manager reindex``; WACZ files are
-unpacked with ``wb-manager add --unpack-wacz``), starts ``wayback`` on 127.0.0.1
-(``--port``, default 0: a free port), prints the replay URL of the first archived article
-(``DIR/articles.jsonl``, else the first HTML page captured) on the first stdout line, and
-serves until SIGINT (exit 130) or SIGTERM (exit 0): wayback is stopped and the temporary
-folder removed, without a traceback.
+are linked into it, not copied, and indexed by ``archive.index`` as a replay index, the
+one a WACZ holds, where the 304 revisits of re-crawls are left out: pywb would serve them
+as empty 304s; WACZ files are unpacked with ``wb-manager add --unpack-wacz``), starts
+``wayback`` on 127.0.0.1 (``--port``, default 0: a free port), prints the replay URL of
+the first archived article (``DIR/articles.jsonl``, else the first HTML page captured)
+on the first stdout line, and serves until SIGINT (exit 130) or SIGTERM (exit 0): wayback
+is stopped and the temporary folder removed, without a traceback.
 
 :class:`PywbServer` is the one way this project drives pywb: the command and the tests
 (``tests/pywbutil.py``) both use it.
@@ -36,7 +37,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from archive.index import find_warc_files, timestamp14
+from archive.index import find_warc_files, timestamp14, write_cdxj
 from archive.reader import iter_captures
 from crawler.commands.demo import stop_process
 from crawler.errors import NewsarchiveError
@@ -161,8 +162,8 @@ class PywbServer:
             raise NewsarchiveError(f"wb-manager {args[0]} failed: {last}")
 
     def build_collection(self) -> None:
-        """``wb-manager init``; WARCs linked into the collection and indexed by pywb's
-        own indexer (``reindex``); WACZ files unpacked (``add --unpack-wacz``)."""
+        """``wb-manager init``; WARCs linked into the collection and indexed (our replay
+        index); WACZ files unpacked (``add --unpack-wacz``)."""
         self._manager("init", COLLECTION)
         if not self.framed:
             (self.root / "config.yaml").write_text("framed_replay: false\n", encoding="utf-8")
@@ -171,8 +172,9 @@ class PywbServer:
         for i, path in enumerate(warcs):
             name = f"{i}-{path.name}" if (archive / path.name).exists() else path.name
             (archive / name).symlink_to(path)
-        if warcs:
-            self._manager("reindex", COLLECTION)
+        if warcs:  # our replay index (archive.index): the same as a WACZ's, 304s left out
+            write_cdxj(sorted(archive.iterdir()), self.root / "collections" / COLLECTION /
+                       "indexes" / "index.cdxj", dir_root=archive, replay=True)
         waczs = [str(p) for p in self.paths if p.suffix == ".wacz"]
         if waczs:
             self._manager("add", "--unpack-wacz", COLLECTION, *waczs)

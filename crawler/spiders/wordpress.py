@@ -19,6 +19,10 @@ Links are deduplicated by the spider before any ``Request`` is built: menus and 
 repeat the same links on every page, and building a Request per link is most of what a
 naive Scrapy crawl spends its time on.
 
+A crawl into a folder crawled before is a re-crawl: ``crawler.incremental`` says which
+archived URLs are fetched again (``RecrawlPolicy``, asked in ``_make``) and when a
+listing's pagination stops (``ListingPolicy``). Multi-page posts: ``crawler.posts``.
+
 Spider arguments (``-a``): ``url`` (base URL, required unless the profile has one),
 ``site`` (profile name, default: by host, else ``generic``), ``since`` (ISO date:
 skip posts whose sitemap lastmod / feed date / URL date is older), ``max_pages``.
@@ -37,7 +41,8 @@ Stats: ``newsarchive/pages/<kind>``, ``newsarchive/requests/<kind>``,
 ``newsarchive/posts/duplicate``, ``newsarchive/posts/multipage``,
 ``newsarchive/posts/incomplete``, ``newsarchive/posts/before_since``,
 ``newsarchive/since/skipped``, ``newsarchive/offsite/filtered``,
-``newsarchive/max_pages/reached``, ``newsarchive/traps/<reason>`` (``crawler.traps``).
+``newsarchive/max_pages/reached``, ``newsarchive/traps/<reason>`` (``crawler.traps``),
+``recrawl/<decision>``, ``newsarchive/pagination/stopped``, ``.../skipped``.
 """
 
 from __future__ import annotations
@@ -53,12 +58,13 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.response import get_base_url
 
-from crawler import discovery, links, meta, pages, traps
+from crawler import discovery, incremental, links, meta, pages, traps
 from crawler.discovery import parse_listing_date
 from crawler.errors import NewsarchiveError
-from crawler.items import PageCapture, PostItem, Provenance
+from crawler.items import PostItem
 from crawler.links import LinkKind
 from crawler.pages import HeadInfo, PageKind
+from crawler.posts import PostChainMixin
 from crawler.sites import SiteProfile, resolve_site
 
 # Scheduler priorities: discovery documents first, then pages, then the rest of a
@@ -67,7 +73,7 @@ PRIORITY = {"robots": 100, "sitemap": 90, "feed": 80, "api": 70, "post-page": 60
             "page": 0, "requisite": -10}
 
 
-class WordPressSpider(scrapy.Spider):
+class WordPressSpider(PostChainMixin, scrapy.Spider):
     name = "wordpress"
 
     def __init__(self, url: str | None = None, site: str | None = None,
@@ -93,6 +99,10 @@ class WordPressSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WordPressSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider._configure(crawler.settings)
+        spider.state = incremental.state_for_crawler(crawler)
+        spider.policy = (incremental.RecrawlPolicy.from_settings(spider.state, crawler.settings)
+                         if spider.state is not None else None)
+        spider.listings = incremental.ListingPolicy(spider.since, spider.policy, crawler)
         crawler.signals.connect(spider._response_received, signal=signals.response_received)
         crawler.signals.connect(spider._request_scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(spider._idle, signal=signals.spider_idle)
@@ -129,6 +139,9 @@ class WordPressSpider(scrapy.Spider):
         self.api_started = False
         self.posts_listed = 0              # post URLs that sitemaps/feeds named
         self.robots_seen = False
+        self.state: Any = None             # crawler.state.CrawlState of DIR, if any
+        self.policy: incremental.RecrawlPolicy | None = None
+        self.kept: set[str] = set()        # archived URLs the re-crawl policy left alone
         self.traps = traps.TrapGuard(
             max_pagination=settings.getint("NEWSARCHIVE_MAX_PAGINATION", 2000),
             min_year=settings.getint("NEWSARCHIVE_MIN_YEAR", 1995),
@@ -203,7 +216,7 @@ class WordPressSpider(scrapy.Spider):
             self.crawler.stats.inc_value("newsarchive/links/skipped/malformed")
             return []
         if not force:
-            if key in self.seen:
+            if key in self.seen and not (date and key in self.kept):
                 return []
             self.seen.add(key)
         if kind == "page" and self._trapped(key, date):
@@ -212,7 +225,18 @@ class WordPressSpider(scrapy.Spider):
             moment = parse_listing_date(date) or parse_listing_date(pages.url_date(url))
             if moment is not None and moment < self.since:
                 self.crawler.stats.inc_value("newsarchive/since/skipped")
+                self.listings.too_old.add(key)
                 return []
+        if kind in ("page", "requisite") and self.policy and self.policy.incremental \
+                and not force:
+            decision = self.policy.decide(key, kind, parse_listing_date(date))
+            if decision == "kept":  # a sitemap or feed may still date it later
+                if key not in self.kept:
+                    self.kept.add(key)
+                    self.crawler.stats.inc_value("recrawl/kept")
+                return []
+            self.kept.discard(key)
+            self.crawler.stats.inc_value(f"recrawl/{decision}")
         if kind in ("page", "post-page") and self.max_pages:
             if self.page_budget_used >= self.max_pages:
                 self.crawler.stats.inc_value("newsarchive/max_pages/reached")
@@ -251,6 +275,8 @@ class WordPressSpider(scrapy.Spider):
             info = pages.head_info(pages.decode_html(response.body, ctype))
         kind = pages.page_kind(response.url, ctype, response.body, info)
         self.crawler.stats.inc_value(f"newsarchive/pages/{kind}")
+        if self.state is not None and info is not None:
+            self.state.note_page(links.request_url(response.url), str(kind))
         self._note_api(response, info)
         if kind is PageKind.SITEMAP:
             yield from self._sitemap(response)
@@ -383,6 +409,9 @@ class WordPressSpider(scrapy.Spider):
         from_listing = kind is PageKind.LISTING
         if from_listing:
             self.traps.note_listing(page_url, (h for h, t in found if t == "a"), base)
+        stops = from_listing and self.listings.active
+        news = False             # a listing page holding something new: its pages follow
+        pagination: list[str] = []
         for href, tag in found:
             href = href.strip()
             if not href or href.startswith("#"):
@@ -395,6 +424,12 @@ class WordPressSpider(scrapy.Spider):
                 continue
             absolute = absolute.split("#", 1)[0]
             outlinks.append(absolute)
+            if stops and tag == "a":
+                if traps.same_listing(page_url, absolute):
+                    pagination.append(absolute)
+                    continue
+                news = news or (self._is_page_link(absolute)
+                                and self.listings.is_news(absolute, self.raw_seen))
             if absolute in self.raw_seen:
                 continue
             link_kind, reason = links.classify_link(
@@ -409,15 +444,15 @@ class WordPressSpider(scrapy.Spider):
             if link_kind is not LinkKind.REQUISITE or self.requisites:
                 yield from self._make(absolute, str(link_kind))  # values = request kinds
         response.meta[meta.OUTLINKS] = list(dict.fromkeys(outlinks))
+        for url in self.listings.follow(page_url, pagination, news):
+            yield from self._make(url, "page")
+
+    def _is_page_link(self, url: str) -> bool:
+        kind, _ = links.classify_link(url, self.site.on_site, base_path=self.base_path,
+                                      allowed_page=self.site.allowed_page, from_listing=True)
+        return kind is LinkKind.PAGE
 
     # --- posts --------------------------------------------------------------------------
-    def _capture(self, response: Response) -> PageCapture:
-        prov = response.meta.get(meta.PROVENANCE)
-        return PageCapture(url=response.url, body=response.body,
-                           headers={k.decode("latin-1"): v[0].decode("latin-1")
-                                    for k, v in response.headers.items() if v},
-                           provenance=prov if isinstance(prov, Provenance) else None)
-
     def _post(self, response: TextResponse, info: HeadInfo, root: Any) -> Iterator[Any]:
         first = pages.first_page_of(response.url, root)  # also when it names itself
         if first or pages.post_page_number(response.url, info.body_classes) > 1:  # canonical
@@ -448,50 +483,15 @@ class WordPressSpider(scrapy.Spider):
         text = response.text
         rest = pages.post_page_urls(response.url, root) if (
             "page-links" in text or "post-page-numbers" in text) else []
+        unchanged = incremental.unchanged(response)
         if not rest:
             self.crawler.stats.inc_value("newsarchive/posts")
-            yield PostItem(url=response.url, pages=(capture,), canonical=canonical)
+            yield PostItem(url=response.url, pages=(capture,), canonical=canonical,
+                           unchanged=unchanged)
             return
         self.crawler.stats.inc_value("newsarchive/posts/multipage")
         for url in rest:
             key = links.request_url(url)
             self.seen.add(key)
             self.raw_seen.add(url)
-        yield from self._chain(response.url, [capture], rest, canonical)
-
-    def _chain(self, first_url: str, gathered: list[PageCapture], rest: list[str],
-               canonical: str) -> Iterator[Any]:
-        state = {"url": first_url, "pages": gathered, "rest": rest[1:], "canonical": canonical}
-        reqs = self._make(rest[0], "post-page", force=True, extra={meta.POST: state},
-                          errback=self._post_page_failed)
-        if not reqs:  # over --max-pages: the article is what we have
-            self.crawler.stats.inc_value("newsarchive/posts/incomplete")
-            self.crawler.stats.inc_value("newsarchive/posts")
-            yield PostItem(url=first_url, pages=tuple(gathered), canonical=canonical)
-            return
-        yield reqs[0]
-
-    def _post_continued(self, response: TextResponse, state: dict[str, Any]) -> Iterator[Any]:
-        gathered = [*state["pages"], self._capture(response)]
-        if state["rest"]:
-            yield from self._chain(state["url"], gathered, state["rest"], state["canonical"])
-            return
-        self.crawler.stats.inc_value("newsarchive/posts")
-        yield PostItem(url=state["url"], pages=tuple(gathered), canonical=state["canonical"])
-
-    def _post_page_failed(self, failure: Any) -> Iterator[Any]:
-        """A later page of a post failed (404, timeout): the article is made of the pages
-        that arrived, and the gap is counted."""
-        request = getattr(failure, "request", None) or getattr(
-            getattr(failure, "value", None), "response", None)
-        state = None
-        if request is not None and hasattr(request, "meta"):
-            state = request.meta.get(meta.POST)
-        if state is None:
-            return
-        self.logger.warning("Page of a multi-page post failed: %(url)s (%(error)s)",
-                            {"url": request.url, "error": failure.getErrorMessage()})
-        self.crawler.stats.inc_value("newsarchive/posts/incomplete")
-        self.crawler.stats.inc_value("newsarchive/posts")
-        yield PostItem(url=state["url"], pages=tuple(state["pages"]),
-                       canonical=state["canonical"])
+        yield from self._chain(response.url, [capture], rest, canonical, unchanged)
