@@ -1,24 +1,30 @@
-"""Crawl speed: our crawler vs ``wget --recursive --warc-file`` on the same generated site.
+"""Crawl speed: our crawler vs ``wget --recursive --warc-file`` and the usual Scrapy way,
+on the same generated site, in one run.
 
 Generates a synthetic WordPress site (``newsarchive fixtures generate --articles N``),
-serves it with the fixture server (``newsarchive fixtures serve DIR --port 0``) and, in
-the same run, crawls it with:
+serves it with nginx (Debian's package; ``--server fixture``: the project's fixture
+server, which shares the two cores with the crawler it serves) and crawls it, one crawl
+after another, with:
 
-1. ``wget --recursive --level=inf --page-requisites --warc-file`` (the baseline: one
-   connection, no parsing beyond links, no extraction);
-2. ``newsarchive crawl`` with the article pipeline off (crawl + WARC capture: the same job
-   as wget);
-3. ``newsarchive crawl`` as shipped (crawl + WARC + article extraction in worker
-   processes).
+1. ``wget --recursive --level=inf --warc-file`` (the baseline: no parsing beyond links,
+   no extraction);
+2. the usual way (``bench/usual_way.py``): a Scrapy ``CrawlSpider`` following every link,
+   warcio writing each response, ``trafilatura.extract`` in the callback;
+3. ``newsarchive crawl`` with the article pipeline off (crawl + WARC: the same job as
+   wget);
+4. ``newsarchive crawl`` as shipped (crawl + WARC + article extraction in workers);
 
-Prints responses archived, wall time (process start to exit, imports included) and
-responses/s for each, and the ratios against wget. The crawls run one after another, so
-the server and the machine are shared the same way. Also checks that our crawl fetched
-exactly the site's expected URL list (a fast crawl of the wrong pages is no result).
+then times plain ``trafilatura.extract`` over the HTML pages crawl 3 archived, in one
+process. Page requisites are off on every side unless ``--requisites``. Prints responses,
+wall time (process start to exit, imports included), responses/s and the ratio to wget
+for each, the server's CPU seconds during each crawl (nginx: to show it is not the
+limit), and checks that our crawl fetched exactly the site's expected URL list (a fast
+crawl of the wrong pages is no result).
 
     .venv/bin/python bench/crawl.py [--articles 2000] [--concurrency 8] [--workers 1,2]
+        [--server nginx|fixture] [--requisites]
 
-Install wget if missing: ``apt-get install -y wget`` (Debian package).
+Install wget and nginx if missing: ``apt-get install -y wget nginx`` (Debian packages).
 """
 
 from __future__ import annotations
@@ -38,17 +44,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from archive.reader import iter_captures  # noqa: E402
-
-
-def start_server(site: Path) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen([sys.executable, "-m", "crawler", "fixtures", "serve", str(site),
-                             "--port", "0"], cwd=REPO, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
-    base = proc.stdout.readline().strip() if proc.stdout else ""
-    if not base.startswith("http://"):
-        proc.kill()
-        raise SystemExit(f"fixture server did not start: {base!r}")
-    return proc, base
+from bench.common import nginx_site, start_server, tree_cpu_seconds  # noqa: E402
 
 
 def count_responses(warcs: list[Path]) -> collections.Counter[str]:
@@ -61,6 +57,79 @@ def run_timed(cmd: list[str], cwd: Path) -> tuple[float, subprocess.CompletedPro
     return time.perf_counter() - started, proc
 
 
+def plain_trafilatura(warcs: list[Path]) -> tuple[int, float]:
+    """Pages extracted by plain ``trafilatura.extract`` over every HTML capture, seconds."""
+    import trafilatura
+
+    pages = [c.decoded_body() for c in iter_captures(warcs)
+             if c.status == 200 and "html" in (c.content_type or "")]
+    started = time.perf_counter()
+    for body in pages:
+        trafilatura.extract(body, include_comments=False)
+    return len(pages), time.perf_counter() - started
+
+
+def check_urls(fetched: collections.Counter[str], base: str, origin: str,
+               expected: list[str], requisites: bool) -> str:
+    mapped = {u.replace(base.rstrip("/"), origin) for u in fetched}
+    if not requisites:
+        return f"{len(mapped)} URLs"
+    missing = [u for u in expected if u not in mapped]
+    extra_urls = mapped - set(expected)
+    twice = sum(1 for n in fetched.values() if n > 1)
+    return "exact URL list" if not (missing or extra_urls or twice) else (
+        f"MISMATCH: {len(missing)} missing, {len(extra_urls)} extra, {twice} twice")
+
+
+def crawls(args: argparse.Namespace, work: Path, base: str, server_pid: int,
+           origin: str, expected: list[str]) -> list[tuple[str, int, float, float, Path]]:
+    """(label, responses, seconds, server CPU seconds, WARC folder) per crawler."""
+    rows = []
+    wdir = work / "wget"
+    shutil.rmtree(wdir, ignore_errors=True)
+    wdir.mkdir()
+    wget = [shutil.which("wget") or "wget", "--recursive", "--level=inf", "--no-verbose",
+            "--warc-file", str(wdir / "wget"), "--directory-prefix", str(wdir / "files")]
+    if args.requisites:
+        wget.append("--page-requisites")
+    cpu = tree_cpu_seconds(server_pid)
+    seconds, _ = run_timed([*wget, base], wdir)
+    rows.append(("wget --recursive --warc-file", sum(count_responses(
+        sorted(wdir.glob("*.warc.gz"))).values()), seconds,
+        tree_cpu_seconds(server_pid) - cpu, wdir))
+    usual = work / "usual"
+    shutil.rmtree(usual, ignore_errors=True)
+    cpu = tree_cpu_seconds(server_pid)
+    seconds, proc = run_timed([sys.executable, str(REPO / "bench" / "usual_way.py"), base,
+                               str(usual), "--concurrency", str(args.concurrency)], REPO)
+    if proc.returncode != 0:
+        raise SystemExit(f"the usual way failed: {proc.stderr[-2000:]}")
+    rows.append(("Scrapy + warcio + trafilatura in the callback (the usual way)",
+                 sum(count_responses([usual / "usual.warc.gz"]).values()), seconds,
+                 tree_cpu_seconds(server_pid) - cpu, usual))
+    runs = [("newsarchive crawl (WARC only)", "1", ["-s", "ITEM_PIPELINES={}"])]
+    if not args.skip_extract:
+        runs += [(f"newsarchive crawl (WARC + articles, {w} worker{'s' * (w != '1')})",
+                  w, []) for w in args.workers.split(",") if w.strip()]
+    for number, (label, workers, extra) in enumerate(runs):
+        out = work / f"crawl{number}"
+        shutil.rmtree(out, ignore_errors=True)
+        cpu = tree_cpu_seconds(server_pid)
+        seconds, proc = run_timed(
+            [sys.executable, "-m", "crawler", "crawl", base, "--out", str(out),
+             "--delay", "0", "--concurrency", str(args.concurrency), "--progress", "0",
+             "-s", f"NEWSARCHIVE_REQUISITES={args.requisites}",
+             *(["--workers", workers] if workers.isdigit() else
+               ["-s", f"EXTRACT_WORKERS={workers}"]), *extra], REPO)
+        if proc.returncode != 0:
+            raise SystemExit(f"{label} failed: {proc.stderr[-2000:]}")
+        fetched = count_responses(sorted((out / "warc").glob("*.warc.gz")))
+        status = check_urls(fetched, base, origin, expected, args.requisites)
+        rows.append((f"{label} [{status}]", sum(fetched.values()), seconds,
+                     tree_cpu_seconds(server_pid) - cpu, out / "warc"))
+    return rows
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--articles", type=int, default=2000)
@@ -70,14 +139,14 @@ def main() -> int:
     ap.add_argument("--workers", default="1",
                     help="extraction processes; a comma list (e.g. 1,2) runs one crawl with "
                          "articles per value")
+    ap.add_argument("--server", choices=("nginx", "fixture"), default="nginx")
+    ap.add_argument("--requisites", action="store_true",
+                    help="also fetch page requisites (CSS, JS, images) on every side")
     ap.add_argument("--skip-extract", action="store_true",
-                    help="do not run the third (with extraction) crawl")
+                    help="do not run the crawl with extraction")
     ap.add_argument("--keep", metavar="DIR", help="work in DIR and keep it")
     args = ap.parse_args()
-
-    workers = [w.strip() for w in args.workers.split(",") if w.strip()]
-    wget = shutil.which("wget")
-    if not wget:
+    if not shutil.which("wget"):
         raise SystemExit("wget not found: apt-get install -y wget")
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-crawl-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -89,56 +158,33 @@ def main() -> int:
     expected = [ln.strip() for ln in (site / "gold" / "expected_urls.txt").read_text(
         encoding="utf-8").splitlines() if ln.strip()]
     origin = json.loads((site / "routes.json").read_text(encoding="utf-8"))["origin"]
-
-    server, base = start_server(site)
-    rows: list[tuple[str, int, float]] = []
     try:
-        # 1. wget
-        wdir = work / "wget"
-        shutil.rmtree(wdir, ignore_errors=True)
-        wdir.mkdir()
-        seconds, _ = run_timed([wget, "--recursive", "--level=inf", "--page-requisites",
-                                "--no-verbose", "--warc-file", str(wdir / "wget"),
-                                "--directory-prefix", str(wdir / "files"), base], wdir)
-        wget_urls = count_responses(sorted(wdir.glob("*.warc.gz")))
-        rows.append(("wget --recursive --warc-file", sum(wget_urls.values()), seconds))
-
-        # 2. and 3. newsarchive crawl
-        runs = [("newsarchive crawl (WARC only)", "1", ["-s", "ITEM_PIPELINES={}"])]
-        if not args.skip_extract:
-            runs += [(f"newsarchive crawl (WARC + articles, {w} worker{'s' * (w != '1')})",
-                      w, []) for w in workers]
-        for number, (label, workers_arg, extra) in enumerate(runs):
-            out = work / f"crawl{number}"
-            shutil.rmtree(out, ignore_errors=True)
-            seconds, proc = run_timed(
-                [sys.executable, "-m", "crawler", "crawl", base, "--out", str(out),
-                 "--delay", "0", "--concurrency", str(args.concurrency), "--progress", "0",
-                 *(["--workers", workers_arg] if workers_arg.isdigit() else
-                   ["-s", f"EXTRACT_WORKERS={workers_arg}"]), *extra], REPO)
-            if proc.returncode != 0:
-                raise SystemExit(f"{label} failed: {proc.stderr[-2000:]}")
-            fetched = count_responses(sorted((out / "warc").glob("*.warc.gz")))
-            mapped = {u.replace(base.rstrip("/"), origin) for u in fetched}
-            missing = [u for u in expected if u not in mapped]
-            extra_urls = mapped - set(expected)
-            twice = sum(1 for n in fetched.values() if n > 1)
-            status = "exact URL list" if not (missing or extra_urls or twice) else (
-                f"MISMATCH: {len(missing)} missing, {len(extra_urls)} extra, {twice} twice")
-            rows.append((f"{label} [{status}]", sum(fetched.values()), seconds))
+        if args.server == "nginx":
+            with nginx_site(site, origin) as (base, server):
+                rows = crawls(args, work, base, server.pid, origin, expected)
+        else:
+            server, base = start_server(site)
+            try:
+                rows = crawls(args, work, base, server.pid, origin, expected)
+            finally:
+                server.terminate()
+                server.wait(timeout=10)
+        pages, plain = plain_trafilatura(sorted(rows[2][4].glob("*.warc.gz")))
     finally:
-        server.terminate()
-        server.wait(timeout=10)
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-
-    print(f"site: {args.articles} articles ({args.theme}), {len(expected)} expected URLs; "
-          f"concurrency {args.concurrency}, {os.cpu_count()} CPUs")
+    print(f"site: {args.articles} articles ({args.theme}), {len(expected)} expected URLs "
+          f"with requisites; requisites {'on' if args.requisites else 'off'}; concurrency "
+          f"{args.concurrency}; server {args.server}; {os.cpu_count()} CPUs")
     wget_rate = rows[0][1] / rows[0][2]
-    for label, n, seconds in rows:
+    usual_rate = rows[1][1] / rows[1][2]
+    for label, n, seconds, server_cpu, _ in rows:
         rate = n / seconds
         print(f"  {label:72s} {n:6d} responses {seconds:7.1f} s {rate:7.1f}/s"
-              f"  x{rate / wget_rate:.2f} wget")
+              f"  x{rate / wget_rate:.2f} wget  x{rate / usual_rate:.2f} usual"
+              f"  (server CPU {server_cpu:.1f} s)")
+    print(f"  plain trafilatura.extract over the same {pages} HTML pages, one process: "
+          f"{plain:.1f} s ({1000 * plain / max(pages, 1):.1f} ms/page)")
     return 0
 
 

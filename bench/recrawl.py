@@ -31,18 +31,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.common import start_server  # noqa: E402
 from fixtures.sitegen.edit import edit_posts, post_paths  # noqa: E402
-
-
-def start_server(site: Path) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen([sys.executable, "-m", "crawler", "fixtures", "serve", str(site),
-                             "--port", "0"], cwd=REPO, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
-    base = proc.stdout.readline().strip() if proc.stdout else ""
-    if not base.startswith("http://"):
-        proc.kill()
-        raise SystemExit(f"fixture server did not start: {base!r}")
-    return proc, base
 
 
 def record_types(files: list[Path]) -> dict[str, int]:

@@ -34,6 +34,7 @@ Stats: ``recrawl/<decision>``, ``http/not_modified``, ``state/urls`` (known at s
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -80,7 +81,13 @@ def state_for_crawler(crawler: Crawler) -> CrawlState | None:
     if (settings.get("ARCHIVE_DIR") and settings.getbool("NEWSARCHIVE_STATE", True)
             and not settings.get("NEWSARCHIVE_REPLAY_FROM")):
         out = Path(settings["ARCHIVE_DIR"])
-        state = CrawlState(out / FILENAME)
+        try:
+            state = CrawlState(out / FILENAME)
+        except (sqlite3.Error, OSError) as exc:  # a full disk, a damaged file
+            logger.warning("%(path)s cannot be opened (%(exc)s): crawling without the "
+                           "state (everything is fetched)", {"path": out / FILENAME, "exc": exc})
+            setattr(crawler, _STATE_ATTR, None)
+            return None
         if state.created:
             state.rebuilt_urls = rebuild_state(state, out / "warc")
         state.known_at_start = len(state)

@@ -75,8 +75,13 @@ NEWSARCHIVE_MAX_PATH_SEGMENTS = 16   # ... or a path deeper than this: a trap
 
 # --- Extensions ------------------------------------------------------------------------
 # robots.txt Crawl-delay (Scrapy ignores it): crawler.politeness.
+# JOBDIR (set by newsarchive crawl) holds disk queues only: crawler.queues.
+SCHEDULER = "crawler.queues.DiskQueueScheduler"
+
 EXTENSIONS = {
     "crawler.politeness.RobotsCrawlDelay": 0,
+    # JOBDIR holds disk queues only (crawler.commands.crawl.fresh_jobdir): no spider.state.
+    "scrapy.extensions.spiderstate.SpiderState": None,
 }
 
 # --- Item pipelines ------------------------------------------------------------------

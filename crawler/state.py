@@ -126,6 +126,7 @@ class CrawlState:
         self._pending = 0
         self._last_commit = time.monotonic()
         self.closed = False
+        self.failed = False        # a write failed (a full disk): no more writes
         self.rebuilt_urls = 0      # rows rebuilt from the WARCs when the file was new
         self.known_at_start = 0    # URLs known when the crawl started
 
@@ -169,7 +170,7 @@ class CrawlState:
                        payload_digest: str | None, warc_file: str, warc_offset: int,
                        warc_length: int, record_id: str, record_date: str) -> None:
         """A full capture (a ``response`` record) of *url* was written."""
-        self._db.execute(
+        self._write(
             "INSERT INTO urls (url, fetched_at, status, etag, last_modified, payload_digest,"
             " warc_file, warc_offset, warc_length, record_id, record_date, first_seen)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
@@ -188,13 +189,13 @@ class CrawlState:
     def record_unchanged(self, url: str, *, fetched_at: datetime) -> None:
         """*url* was fetched again and found unchanged (a 304, or the same payload): only
         the fetch time moves; the full capture referred to stays."""
-        self._db.execute("UPDATE urls SET fetched_at = ? WHERE url = ?",
+        self._write("UPDATE urls SET fetched_at = ? WHERE url = ?",
                          (warc_date(fetched_at), url))
         self._wrote()
 
     def note_page(self, url: str, kind: str, canonical: str | None = None) -> None:
         """What the spider made of the page at *url*."""
-        self._db.execute(
+        self._write(
             "INSERT INTO urls (url, kind, canonical) VALUES (?,?,?) ON CONFLICT(url) DO "
             "UPDATE SET kind=excluded.kind, canonical=COALESCE(excluded.canonical, canonical)",
             (url, kind, canonical))
@@ -202,16 +203,16 @@ class CrawlState:
 
     def add_version(self, article_id: str, version: int, record_id: str,
                     content_digest: str, url: str | None) -> None:
-        self._db.execute("INSERT OR REPLACE INTO versions VALUES (?,?,?,?,?)",
+        self._write("INSERT OR REPLACE INTO versions VALUES (?,?,?,?,?)",
                          (article_id, version, record_id, content_digest, url))
         self._wrote()
 
     def add_versions(self, rows: Iterable[tuple[str, int, str, str, str | None]]) -> None:
-        self._db.executemany("INSERT OR REPLACE INTO versions VALUES (?,?,?,?,?)", rows)
+        self._write("INSERT OR REPLACE INTO versions VALUES (?,?,?,?,?)", rows, many=True)
         self._wrote(force=True)
 
     def set_meta(self, key: str, value: str) -> None:
-        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+        self._write("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
         self._wrote()
 
     def import_captures(self, rows: Iterable[dict[str, Any]]) -> int:
@@ -223,6 +224,22 @@ class CrawlState:
         self.commit()
         return n
 
+    def _write(self, sql: str, params: Any = (), many: bool = False) -> None:
+        """One write; a failure (a full disk) stops the state's writes with one warning:
+        the state is a cache, and what it misses costs the next crawl a full fetch."""
+        if self.failed or self.closed:
+            return
+        try:
+            (self._db.executemany if many else self._db.execute)(sql, params)
+        except sqlite3.Error as exc:
+            self._fail(exc)
+
+    def _fail(self, exc: Exception) -> None:
+        if not self.failed:
+            self.failed = True
+            logger.warning("%(path)s: %(exc)s; the crawl state is not updated further (the "
+                           "next crawl fetches more)", {"path": self.path, "exc": exc})
+
     def _wrote(self, force: bool = False) -> None:
         self._pending += 1
         now = time.monotonic()
@@ -230,20 +247,24 @@ class CrawlState:
             self.commit()
 
     def commit(self) -> None:
-        if self.closed:
+        if self.closed or self.failed:
             return
-        self._db.commit()
+        try:
+            self._db.commit()
+        except sqlite3.Error as exc:
+            self._fail(exc)
         self._pending = 0
         self._last_commit = time.monotonic()
 
     def close(self) -> None:
         if self.closed:
             return
+        self.commit()
         try:
-            self._db.commit()
-        finally:
             self._db.close()
-            self.closed = True
+        except sqlite3.Error:
+            pass
+        self.closed = True
 
     def __enter__(self) -> CrawlState:
         return self

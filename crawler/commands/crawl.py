@@ -22,6 +22,7 @@ import argparse
 import json
 import logging
 import os
+import shutil
 import socket
 import sys
 import time
@@ -129,6 +130,19 @@ def make_output_dir(out: str | os.PathLike[str]) -> Path:
     return path
 
 
+JOBDIR_NAME = "jobdir"
+
+
+def fresh_jobdir(out: Path) -> Path:
+    """``DIR/jobdir``, emptied: Scrapy's JOBDIR, used for its disk-backed request queues
+    only (pending requests on disk, not in memory: a 50,000-post sitemap queues 50,000
+    requests at once). It is never resumed from: after kill -9 its files are stale; the
+    WARCs are the crawl state (``crawler.resume``)."""
+    path = out / JOBDIR_NAME
+    shutil.rmtree(path, ignore_errors=True)
+    return path
+
+
 def _parse_sets(pairs: list[str]) -> dict[str, str]:
     out = {}
     for pair in pairs:
@@ -145,6 +159,7 @@ def build_settings(args: argparse.Namespace, out: Path) -> dict[str, Any]:
 
     s: dict[str, Any] = {
         "ARCHIVE_DIR": str(out),
+        "JOBDIR": str(fresh_jobdir(out)),  # disk queues: memory does not grow with the site
         "NEWSARCHIVE_ARTICLES": str(out / "articles.jsonl"),
         "NEWSARCHIVE_PROGRESS_INTERVAL": max(float(args.progress or 0), 0.0),
     }
@@ -188,6 +203,7 @@ def run_crawl(args: argparse.Namespace, *, out_stream: Any = None) -> int:
     reason = stats.get("finish_reason")
     if reason not in INTERRUPTED and reason not in WRITE_ERRORS:
         marker.finish()  # nothing to resume: the next crawl into DIR starts afresh
+    shutil.rmtree(out / JOBDIR_NAME, ignore_errors=True)  # never resumed from
     if not stats.get("start_time"):
         error = stats.get("setup_error")
         raise NewsarchiveError(
@@ -384,6 +400,20 @@ CRAWL_LOG = "crawl.log"
 STATS_JSON = "stats.json"
 
 
+class _LogFile(logging.FileHandler):
+    """A log file that stops writing on its first error (a full disk) instead of
+    printing logging's "--- Logging error ---" traceback for every later line."""
+
+    failed = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self.failed:
+            super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        self.failed = True
+
+
 class CrawlLog:
     """``DIR/crawl.log``: the crawl's whole log at INFO (tracebacks included), appended
     run after run; :meth:`text` is this run's part, for the WARC (as wget keeps its log)."""
@@ -391,7 +421,7 @@ class CrawlLog:
     def __init__(self, path: Path, settings: Any) -> None:
         self.path = path
         self.start = path.stat().st_size if path.exists() else 0
-        self.handler = logging.FileHandler(path, encoding="utf-8")
+        self.handler = _LogFile(path, encoding="utf-8")
         self.handler.setLevel(logging.INFO)
         self.handler.setFormatter(logging.Formatter(settings.get("LOG_FORMAT"),
                                                     settings.get("LOG_DATEFORMAT")))
@@ -400,7 +430,10 @@ class CrawlLog:
 
     def close(self) -> None:
         logging.getLogger().removeHandler(self.handler)
-        self.handler.close()
+        try:
+            self.handler.close()
+        except OSError:  # a full disk: the log is cut short, the crawl's end is not
+            pass
 
     def text(self) -> bytes:
         with open(self.path, "rb") as fh:

@@ -99,9 +99,9 @@ class WordPressSpider(PostChainMixin, scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WordPressSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider._configure(crawler.settings)
-        spider.state = incremental.state_for_crawler(crawler)
-        spider.policy = (incremental.RecrawlPolicy.from_settings(spider.state, crawler.settings)
-                         if spider.state is not None else None)
+        state = spider.crawl_state = incremental.state_for_crawler(crawler)
+        spider.policy = (incremental.RecrawlPolicy.from_settings(state, crawler.settings)
+                         if state is not None else None)
         spider.listings = incremental.ListingPolicy(spider.since, spider.policy, crawler)
         crawler.signals.connect(spider._response_received, signal=signals.response_received)
         crawler.signals.connect(spider._request_scheduled, signal=signals.request_scheduled)
@@ -139,7 +139,7 @@ class WordPressSpider(PostChainMixin, scrapy.Spider):
         self.api_started = False
         self.posts_listed = 0              # post URLs that sitemaps/feeds named
         self.robots_seen = False
-        self.state: Any = None             # crawler.state.CrawlState of DIR, if any
+        self.crawl_state: Any = None       # crawler.state.CrawlState of DIR, if any
         self.policy: incremental.RecrawlPolicy | None = None
         self.kept: set[str] = set()        # archived URLs the re-crawl policy left alone
         self.traps = traps.TrapGuard(
@@ -275,8 +275,8 @@ class WordPressSpider(PostChainMixin, scrapy.Spider):
             info = pages.head_info(pages.decode_html(response.body, ctype))
         kind = pages.page_kind(response.url, ctype, response.body, info)
         self.crawler.stats.inc_value(f"newsarchive/pages/{kind}")
-        if self.state is not None and info is not None:
-            self.state.note_page(links.request_url(response.url), str(kind))
+        if self.crawl_state is not None and info is not None:
+            self.crawl_state.note_page(links.request_url(response.url), str(kind))
         self._note_api(response, info)
         if kind is PageKind.SITEMAP:
             yield from self._sitemap(response)
