@@ -19,7 +19,6 @@ and any ``-s KEY=VALUE``. The progress extension reads ``NEWSARCHIVE_PROGRESS_IN
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import shutil
@@ -32,6 +31,7 @@ from typing import Any
 from archive.errors import ArchiveError
 from crawler.commands import at_least, at_most, examples
 from crawler.errors import NewsarchiveError
+from crawler.runlog import CRAWL_LOG, CrawlLog, keep_record
 from crawler.summary import counts_under, format_summary
 
 # --- arguments -------------------------------------------------------------------------
@@ -285,7 +285,7 @@ def _report(args: argparse.Namespace, url: str | None, out: Path, stats: dict[st
             out_stream: Any) -> int:
     """Index, summary, and the exit status the crawl's end deserves."""
     reason = stats.get("finish_reason")
-    _keep_record(out, stats)  # before the index: it indexes the log and stats records
+    keep_record(out, stats)  # before the index: it indexes the log and stats records
     try:
         index_lines, index_error = write_index(out), None
     except ArchiveError as exc:  # e.g. a full disk: the summary is still worth printing
@@ -394,85 +394,6 @@ def _finish(crawler: Any, elapsed: float) -> dict[str, Any]:
         stats["finish_reason"] = "interrupted"
         stats.setdefault("elapsed_time_seconds", elapsed)
     return stats
-
-
-CRAWL_LOG = "crawl.log"
-STATS_JSON = "stats.json"
-
-
-class _LogFile(logging.FileHandler):
-    """A log file that stops writing on its first error (a full disk) instead of
-    printing logging's "--- Logging error ---" traceback for every later line."""
-
-    failed = False
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if not self.failed:
-            super().emit(record)
-
-    def handleError(self, record: logging.LogRecord) -> None:
-        self.failed = True
-
-
-class CrawlLog:
-    """``DIR/crawl.log``: the crawl's whole log at INFO (tracebacks included), appended
-    run after run; :meth:`text` is this run's part, for the WARC (as wget keeps its log)."""
-
-    def __init__(self, path: Path, settings: Any) -> None:
-        self.path = path
-        self.start = path.stat().st_size if path.exists() else 0
-        self.handler = _LogFile(path, encoding="utf-8")
-        self.handler.setLevel(logging.INFO)
-        self.handler.setFormatter(logging.Formatter(settings.get("LOG_FORMAT"),
-                                                    settings.get("LOG_DATEFORMAT")))
-        # first: it formats each record before the terminal's one-line filter trims it
-        logging.getLogger().handlers.insert(0, self.handler)
-
-    def close(self) -> None:
-        logging.getLogger().removeHandler(self.handler)
-        try:
-            self.handler.close()
-        except OSError:  # a full disk: the log is cut short, the crawl's end is not
-            pass
-
-    def text(self) -> bytes:
-        with open(self.path, "rb") as fh:
-            fh.seek(self.start)
-            return fh.read()
-
-
-def _keep_record(out: Path, stats: dict[str, Any]) -> None:
-    """``DIR/stats.json`` and, in the crawl's last WARC, ``resource`` records of this
-    run's log and stats (``metadata://newsarchive/crawl.log``, ``.../stats.json``): the
-    archive says how it was made. A failure is one warning: the capture is what counts."""
-    from archive.reader import first_record
-    from archive.records import build_resource
-    from archive.writer import append_records
-    from crawler.middlewares import new_record_id, utc_now
-
-    log = stats.pop("newsarchive/crawl_log", None)
-    warc = stats.pop("newsarchive/last_warc", None)
-    kept = {k: v for k, v in stats.items() if k != "setup_error"}
-    data = (json.dumps(kept, default=str, indent=1, sort_keys=True) + "\n").encode("utf-8")
-    try:
-        (out / STATS_JSON).write_bytes(data)
-        if warc is None or log is None:
-            return
-        info = first_record(warc)
-        warcinfo_id = info.get("WARC-Record-ID") if info else None
-        now = utc_now()
-        spans = append_records(warc, [
-            build_resource("metadata://newsarchive/crawl.log", log.text(),
-                           "text/plain; charset=utf-8", record_id=new_record_id(), date=now,
-                           warcinfo_id=warcinfo_id),
-            build_resource("metadata://newsarchive/stats.json", data,
-                           "application/json", record_id=new_record_id(), date=now,
-                           warcinfo_id=warcinfo_id)])
-        stats["warc/records"] = stats.get("warc/records", 0) + len(spans)  # the summary
-        stats["warc/bytes"] = stats.get("warc/bytes", 0) + sum(n for _, n in spans)  # counts them
-    except (OSError, ArchiveError) as exc:
-        print(f"newsarchive crawl: warning: the crawl's log and stats were not kept: {exc}",
-              file=sys.stderr)
 
 
 class _NoTraceback(logging.Filter):
