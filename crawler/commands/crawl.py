@@ -86,12 +86,39 @@ def register(subparsers: Any) -> None:
                    help="answer every request from these WARC files / crawl folders "
                         "(no network; repeatable)")
     add_crawl_options(p)
+    add_redis_options(p)
     examples(p,
              'newsarchive crawl https://kontumtv.vn/ -o out/kontumtv --contact https://you.example/contact',
              'newsarchive crawl https://kontumtv.vn/ -o out/kontumtv --since 2025-01-01',
              'newsarchive crawl https://kontumtv.vn/ -o out/again --replay-from out/kontumtv',
-             'newsarchive crawl --config sites.toml --site kontumtv')
+             'newsarchive crawl --config sites.toml --site kontumtv',
+             'newsarchive crawl https://kontumtv.vn/ -o out/a --redis redis://10.0.0.5:6379/0')
     p.set_defaults(func=lambda args: run(args, p))
+
+
+def add_redis_options(p: argparse.ArgumentParser) -> None:
+    """``--redis``: the frontier shared with other processes (crawler.frontier)."""
+    p.add_argument("--redis", metavar="redis://HOST:PORT/DB",
+                   help="share the request queue and the duplicate filter with every crawl "
+                        "process started with the same Redis and --redis-key (any machine); "
+                        "each writes its own -o DIR (crawler/frontier.py)")
+    p.add_argument("--redis-key", metavar="NAME",
+                   help="the crawl's name in Redis (default: the site's host)")
+
+
+def _redis_overrides(args: argparse.Namespace, url: str | None, *, check: bool
+                     ) -> dict[str, Any]:
+    """The settings ``--redis`` sets ({} without it); with ``check``, one line when the
+    URL is bad or nothing answers there."""
+    if not getattr(args, "redis", None):
+        if getattr(args, "redis_key", None):
+            raise NewsarchiveError("--redis-key needs --redis")
+        return {}
+    if getattr(args, "replay_from", None):
+        raise NewsarchiveError("--redis and --replay-from cannot be combined")
+    from crawler.frontier import crawl_name, redis_settings
+
+    return redis_settings(args.redis, crawl_name(url, args.redis_key), check=check)
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser | None = None) -> int:
@@ -163,6 +190,7 @@ def build_settings(args: argparse.Namespace, out: Path) -> dict[str, Any]:
         from crawler.handlers import replay_settings
 
         s.update(replay_settings(args.replay_from))
+    s.update(_redis_overrides(args, args.url and args.url.strip(), check=False))
     s.update(_parse_sets(args.set))
     return s
 
@@ -207,6 +235,7 @@ def _validate(args: argparse.Namespace) -> str | None:
     at_least("--progress", args.progress, 0)
     if args.workers is not None:
         resolve_workers(args.workers)     # 'abc', 0
+    _redis_overrides(args, url, check=True)  # a bad URL, no Redis there
     warning = contact_warning(url or "", args.contact)
     if warning and not getattr(args, "replay_from", None):  # once, before anything is fetched
         print(f"newsarchive crawl: warning: {warning}", file=sys.stderr)
