@@ -34,10 +34,22 @@ signal for "this request's outcome has been handled" (a redirect or a retry ends
 request without a callback; an errback ends it without a response); the engine's
 in-progress set is exactly that, and a changed Scrapy is refused when the crawl opens.
 
-Keys, all under ``newsarchive:{NAME}:`` (the hash tag keeps a crawl in one slot of a Redis
-Cluster): ``requests`` (sorted set), ``dupefilter`` (set of fingerprints), ``workers``
-(set), ``alive:W`` (string with TTL), ``inflight:W`` (hash: ``r:N`` the request, ``s:N``
-its score), ``done``. NAME is ``--redis-key``, by default the site's host.
+The keys of a crawl and the Redis scripts are in ``crawler.leases``; NAME, the crawl's name
+in Redis, is ``--redis-key``, by default the site's host.
+
+robots.txt is not a scheduled request: Scrapy's RobotsTxtMiddleware downloads it in every
+process, which needs its rules. :class:`SharedRobotsTxt` (downloader middleware) makes it
+one fetch in all: the first worker to claim a host fetches (and archives) it and stores
+the answer in Redis; the others wait for that answer (up to twice the lease time, then
+fetch it themselves) and get it as a response flagged ``meta.ARCHIVED``, which the
+capture middleware does not archive again.
+
+With a folder an interrupted crawl left (``crawler.resume``): both apply. The frontier is
+Redis's (what was queued or leased goes on; the folder's archive is not walked again), and
+the folder's WARCs answer the requests for URLs already archived there, so a process
+restarted into its own ``--out`` after a kill repairs its ``.open`` WARC and fetches
+nothing twice that it had kept. Articles handled by a killed process but not yet written
+are in its WARCs: ``newsarchive extract`` over all the folders finds them.
 
 Requests are pickled (scrapy-redis's serializer: ``Request.meta`` carries the pages of a
 multi-page post): the Redis server must be one the crawler processes trust.
@@ -51,131 +63,38 @@ early), ``frontier/undecodable``, ``scheduler/enqueued/redis``, ``scheduler/dequ
 
 from __future__ import annotations
 
+import json
 import logging
-import os
-import re
-import secrets
-import socket
 import time
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Headers, Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy_redis import connection
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
+from twisted.internet import task
 from twisted.internet.task import LoopingCall
 
-from archive.writer import safe_host
+from crawler import meta
 from crawler.errors import NewsarchiveError
+from crawler.leases import (
+    DONE_TTL,
+    LEASE_TTL,
+    RedisFrontier,
+    connect,
+    frontier_prefix,
+    worker_id,
+)
 
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
-
-LEASE_TTL = 30.0        # seconds a worker's lease outlives its last heartbeat
-DONE_TTL = 600.0        # seconds a finished crawl's duplicate filter is kept
-_NAME_OK = re.compile(r"[A-Za-z0-9._:-]{1,200}")
-
-# ZPOPMIN and the lease in one step: a request is always in the queue or in a lease.
-_POP = """
-local r = redis.call('ZPOPMIN', KEYS[1])
-if #r == 0 then return false end
-redis.call('HSET', KEYS[2], 'r:' .. ARGV[1], r[1], 's:' .. ARGV[1], r[2])
-return r[1]
-"""
-# Put a worker's leased requests back (all of them, or the tokens given); for another
-# worker only while its alive key is missing (ARGV[1] = '1'), checked in the same step.
-_REQUEUE = """
-if ARGV[1] == '1' and redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
-local fields = {}
-if #ARGV > 1 then
-  for i = 2, #ARGV do fields[#fields + 1] = 'r:' .. ARGV[i] end
-else
-  for _, f in ipairs(redis.call('HKEYS', KEYS[2])) do
-    if string.sub(f, 1, 2) == 'r:' then fields[#fields + 1] = f end
-  end
-end
-local n = 0
-for _, f in ipairs(fields) do
-  local token = string.sub(f, 3)
-  local request = redis.call('HGET', KEYS[2], f)
-  if request then
-    local score = redis.call('HGET', KEYS[2], 's:' .. token) or '0'
-    redis.call('ZADD', KEYS[1], score, request)
-    n = n + 1
-  end
-  redis.call('HDEL', KEYS[2], f, 's:' .. token)
-end
-return n
-"""
-# The crawl is over: nothing queued and nothing in flight at any registered worker.
-_FINISHED = """
-if redis.call('ZCARD', KEYS[1]) > 0 then return 0 end
-for _, w in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-  if redis.call('HLEN', ARGV[1] .. 'inflight:' .. w) > 0 then return 0 end
-end
-return 1
-"""
-# A worker leaves. When the crawl finished (ARGV[3] = '1') and no other worker is alive
-# or holds a lease, the last one clears the crawl and keeps the filter and 'done' a while.
-_LEAVE = """
-redis.call('SREM', KEYS[2], ARGV[2])
-redis.call('DEL', ARGV[1] .. 'alive:' .. ARGV[2])
-if redis.call('HLEN', ARGV[1] .. 'inflight:' .. ARGV[2]) == 0 then
-  redis.call('DEL', ARGV[1] .. 'inflight:' .. ARGV[2])
-end
-if ARGV[3] ~= '1' or redis.call('ZCARD', KEYS[1]) > 0 then return 0 end
-local others = redis.call('SMEMBERS', KEYS[2])
-for _, w in ipairs(others) do
-  if redis.call('EXISTS', ARGV[1] .. 'alive:' .. w) == 1 then return 0 end
-  if redis.call('HLEN', ARGV[1] .. 'inflight:' .. w) > 0 then return 0 end
-end
-for _, w in ipairs(others) do redis.call('DEL', ARGV[1] .. 'inflight:' .. w) end
-redis.call('DEL', KEYS[1], KEYS[2])
-redis.call('PEXPIRE', KEYS[3], ARGV[4])
-redis.call('SET', KEYS[4], ARGV[5], 'PX', ARGV[4])
-return 1
-"""
-
-
-def crawl_name(url: str | None, override: str | None = None) -> str:
-    """The crawl's name in Redis: ``override`` (checked), else the site's host[:port]."""
-    if override is not None:
-        if not _NAME_OK.fullmatch(override):
-            raise NewsarchiveError(f"bad --redis-key {override!r} (letters, digits and "
-                                   f"'._:-', at most 200)")
-        return override
-    netloc = (urlsplit(url or "").netloc.rpartition("@")[2]).lower()
-    return re.sub(r"[^a-z0-9._:-]", "_", netloc)[:200] or "newsarchive"
-
-
-def frontier_prefix(name: str) -> str:
-    return f"newsarchive:{{{name}}}:"
-
-
-def worker_id() -> str:
-    """Unique per process: host, pid and a random part (pids repeat across machines)."""
-    return f"{safe_host(socket.gethostname())}-{os.getpid()}-{secrets.token_hex(3)}"
-
-
-def connect(url: str) -> Any:
-    """A Redis client for ``url`` that answered PING; one-line error otherwise."""
-    import redis
-
-    try:
-        server = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30,
-                                      retry_on_timeout=True)
-    except ValueError as exc:
-        raise NewsarchiveError(f"bad --redis URL {url!r}: {exc}") from None
-    try:
-        server.ping()
-    except redis.RedisError as exc:
-        raise NewsarchiveError(f"Redis at {url} does not answer: {exc}") from None
-    return server
 
 
 def redis_settings(url: str, name: str, *, check: bool = True) -> dict[str, Any]:
@@ -189,103 +108,6 @@ def redis_settings(url: str, name: str, *, check: bool = True) -> dict[str, Any]
             "SCHEDULER_QUEUE_KEY": prefix + "requests",
             "SCHEDULER_DUPEFILTER_KEY": prefix + "dupefilter",
             "SCHEDULER_PERSIST": True}   # the last worker clears a finished crawl
-
-
-class RedisFrontier:
-    """One worker's view of the shared frontier: pop with a lease, release, heartbeat,
-    requeue dead workers' leases, the end of the crawl. Knows bytes, not requests."""
-
-    def __init__(self, server: Any, name: str, worker: str, lease_ttl: float = LEASE_TTL,
-                 done_ttl: float = DONE_TTL) -> None:
-        self.server = server
-        self.name = name
-        self.prefix = frontier_prefix(name)
-        self.worker = worker
-        self.lease_ms = max(int(lease_ttl * 1000), 100)
-        self.done_ms = max(int(done_ttl * 1000), 1)
-        self.queue = self.prefix + "requests"
-        self.dupefilter = self.prefix + "dupefilter"
-        self.workers = self.prefix + "workers"
-        self.done = self.prefix + "done"
-        self.inflight = self.inflight_key(worker)
-        self._tokens = 0
-        self._pop = server.register_script(_POP)
-        self._requeue = server.register_script(_REQUEUE)
-        self._finished = server.register_script(_FINISHED)
-        self._leave = server.register_script(_LEAVE)
-
-    def inflight_key(self, worker: str) -> str:
-        return f"{self.prefix}inflight:{worker}"
-
-    def alive_key(self, worker: str) -> str:
-        return f"{self.prefix}alive:{worker}"
-
-    def heartbeat(self) -> None:
-        """Register (again) and refresh this worker's alive key."""
-        pipe = self.server.pipeline()
-        pipe.sadd(self.workers, self.worker)
-        pipe.set(self.alive_key(self.worker), b"1", px=self.lease_ms)
-        pipe.execute()
-
-    def finished_at(self) -> float | None:
-        """When a crawl of this name finished (its ``done`` key is still kept), else None."""
-        value = self.server.get(self.done)
-        try:
-            return float(value) if value is not None else None
-        except ValueError:
-            return None
-
-    def pop(self) -> tuple[str, bytes] | None:
-        """The highest-priority request (encoded) and its lease token, or None."""
-        self._tokens += 1
-        token = str(self._tokens)
-        data = self._pop(keys=[self.queue, self.inflight], args=[token])
-        return None if data is None else (token, data)
-
-    def release(self, tokens: Iterable[str]) -> int:
-        fields = [f"{p}:{t}" for t in tokens for p in ("r", "s")]
-        return int(self.server.hdel(self.inflight, *fields)) // 2 if fields else 0
-
-    def requeue_own(self, tokens: Iterable[str]) -> int:
-        """Put these leases of this worker back into the queue."""
-        tokens = list(tokens)
-        if not tokens:
-            return 0
-        return int(self._requeue(keys=[self.queue, self.inflight, self.alive_key(self.worker)],
-                                 args=["0", *tokens]))
-
-    def requeue_dead(self) -> int:
-        """Put back every lease of registered workers whose alive key expired."""
-        total = 0
-        for raw in self.server.smembers(self.workers):
-            other = raw.decode() if isinstance(raw, bytes) else str(raw)
-            if other == self.worker:
-                continue
-            n = int(self._requeue(keys=[self.queue, self.inflight_key(other),
-                                        self.alive_key(other)], args=["1"]))
-            if n >= 0:  # dead: forget it (a worker that comes back registers again)
-                self.server.srem(self.workers, other)
-                total += n
-                if n:
-                    logger.warning("Worker %(w)s stopped answering: %(n)d request(s) it was "
-                                   "fetching put back into the queue", {"w": other, "n": n})
-        return total
-
-    def queued(self) -> int:
-        return int(self.server.zcard(self.queue))
-
-    def finished(self) -> bool:
-        """Nothing queued and nothing in flight at any live worker (dead ones' leases are
-        put back first)."""
-        self.requeue_dead()
-        return bool(self._finished(keys=[self.queue, self.workers], args=[self.prefix]))
-
-    def leave(self, finished: bool) -> bool:
-        """Unregister; True when this was the last worker of a finished crawl and the
-        crawl's state was cleared."""
-        return bool(self._leave(keys=[self.queue, self.workers, self.dupefilter, self.done],
-                                args=[self.prefix, self.worker, "1" if finished else "0",
-                                      str(self.done_ms), f"{time.time():.3f}"]))
 
 
 class LeasedScheduler(Scheduler):
@@ -419,3 +241,76 @@ class LeasedScheduler(Scheduler):
         except redis.RedisError as exc:  # a short outage: the next tick tries again
             self.stats.inc_value("frontier/redis_errors")
             logger.warning("Redis: %(e)s", {"e": exc})
+
+
+class SharedRobotsTxt:
+    """Downloader middleware: robots.txt fetched once by all the workers of a crawl
+    (module docstring). Off unless the crawl has a shared frontier."""
+
+    POLL = 0.2  # seconds between looks for the answer another worker is fetching
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.stats = crawler.stats
+        self.server = connection.from_settings(settings)
+        self.prefix = frontier_prefix(settings.get("NEWSARCHIVE_REDIS_KEY"))
+        self.lease = settings.getfloat("NEWSARCHIVE_REDIS_LEASE_TTL", LEASE_TTL)
+        self.worker = worker_id()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SharedRobotsTxt:
+        if not (crawler.settings.get("REDIS_URL")
+                and crawler.settings.get("NEWSARCHIVE_REDIS_KEY")):
+            raise NotConfigured("no shared frontier")
+        return cls(crawler)
+
+    @staticmethod
+    def _host(request: Request) -> str | None:
+        """The host whose robots.txt this is, for RobotsTxtMiddleware's requests only."""
+        parts = urlparse_cached(request)
+        if not request.meta.get("dont_obey_robotstxt") or parts.path != "/robots.txt":
+            return None
+        return parts.netloc.lower()
+
+    async def process_request(self, request: Request) -> Response | None:
+        from twisted.internet import reactor
+
+        host = self._host(request)
+        if host is None:
+            return None
+        deadline = time.monotonic() + 2 * self.lease
+        while True:
+            stored = self.server.hget(self.prefix + "robots", host)
+            if stored is not None:
+                self.stats.inc_value("frontier/robots/shared")
+                return _response_from_stored(request, stored)
+            if self.server.set(f"{self.prefix}robots-claim:{host}", self.worker, nx=True,
+                               px=int(self.lease * 1000)) or time.monotonic() > deadline:
+                return None  # this worker fetches it
+            await maybe_deferred_to_future(task.deferLater(reactor, self.POLL, lambda: None))
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        host = self._host(request)
+        if host is not None and meta.ARCHIVED not in response.flags:
+            if response.status < 500 and response.status != 429:  # else: fetched again
+                self.server.hset(self.prefix + "robots", host, _stored_response(response))
+            self.server.delete(f"{self.prefix}robots-claim:{host}")
+        return response
+
+
+def _stored_response(response: Response) -> bytes:
+    """A robots.txt answer as stored in Redis: status, headers and body as received."""
+    return json.dumps({"status": response.status,
+                       "headers": [[k.decode("latin-1"), v.decode("latin-1")]
+                                   for k, values in response.headers.items() for v in values],
+                       "body": response.body.decode("latin-1")}).encode("utf-8")
+
+
+def _response_from_stored(request: Request, stored: bytes) -> Response:
+    data = json.loads(stored)
+    headers = Headers()
+    for name, value in data["headers"]:
+        headers.appendlist(name, value)
+    return Response(url=request.url, status=data["status"], headers=headers,
+                    body=data["body"].encode("latin-1"), flags=[meta.ARCHIVED],
+                    request=request)

@@ -15,8 +15,9 @@ Who sets and who reads each:
 - ``API_PAGE``: the page number of a WordPress REST API listing.
 
 Response flags: ``ARCHIVED`` marks a response answered from the crawl's own archive when
-an interrupted crawl resumes (``crawler.resume``): the capture middleware does not
-archive it again.
+an interrupted crawl resumes (``crawler.resume``), or a robots.txt that another worker of
+a shared crawl fetched and archived (``crawler.frontier.SharedRobotsTxt``): the capture
+middleware does not archive it again.
 """
 
 PROVENANCE = "newsarchive_warc"

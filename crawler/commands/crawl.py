@@ -116,7 +116,8 @@ def _redis_overrides(args: argparse.Namespace, url: str | None, *, check: bool
         return {}
     if getattr(args, "replay_from", None):
         raise NewsarchiveError("--redis and --replay-from cannot be combined")
-    from crawler.frontier import crawl_name, redis_settings
+    from crawler.frontier import redis_settings
+    from crawler.leases import crawl_name
 
     return redis_settings(args.redis, crawl_name(url, args.redis_key), check=check)
 
@@ -259,7 +260,8 @@ def _crawl(args: argparse.Namespace, url: str | None, overrides: dict[str, Any]
     settings.set("EXTENSIONS", extensions, priority="cmdline")
     middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")  # likewise added to
     middlewares.setdefault("crawler.resume.ResumeFromArchiveMiddleware", 960)  # off unless
-    settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")  # resuming
+    middlewares.setdefault("crawler.frontier.SharedRobotsTxt", 970)  # resuming / --redis
+    settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
     check_pace_settings(settings)  # -s DOWNLOAD_DELAY=nan: one line, not an engine traceback
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(WordPressSpider)
@@ -308,6 +310,10 @@ def _report(args: argparse.Namespace, url: str | None, out: Path, stats: dict[st
         raise NewsarchiveError(f"crawl ended early: {reason}")
     if not stats.get("downloader/response_count"):
         errors = counts_under(stats, "downloader/exception_type_count/")
+        if getattr(args, "redis", None) and not errors:  # other workers had it all
+            print(f"newsarchive crawl: nothing was left to fetch in the shared crawl on "
+                  f"{args.redis}", file=sys.stderr)
+            return 2 if index_error is not None else 0
         cause = max(errors, key=errors.__getitem__).rsplit(".", 1)[-1] if errors else "none"
         raise NewsarchiveError(f"no response from {url} ({cause})")
     return 2 if index_error is not None else 0
