@@ -96,6 +96,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# Spider attributes that mean something only summed over all the workers: the REST API
+# fallback (NEWSARCHIVE_WPJSON=auto) runs when no sitemap or feed listed a post, in the
+# whole crawl, not in the one process that happens to see the end.
+SHARED_COUNTERS = ("posts_listed",)
+
 
 def redis_settings(url: str, name: str, *, check: bool = True) -> dict[str, Any]:
     """The settings ``--redis URL`` sets (the URL checked with a PING when ``check``)."""
@@ -137,6 +142,7 @@ class LeasedScheduler(Scheduler):
             lease_ttl=settings.getfloat("NEWSARCHIVE_REDIS_LEASE_TTL", LEASE_TTL),
             done_ttl=settings.getfloat("NEWSARCHIVE_REDIS_DONE_TTL", DONE_TTL))
         scheduler.leases = {}  # lease token -> the request popped with it
+        scheduler._published = {}  # shared counter -> the part of it already in Redis
         return scheduler
 
     # --- engine side ------------------------------------------------------------------
@@ -202,9 +208,17 @@ class LeasedScheduler(Scheduler):
 
     def has_pending_requests(self) -> bool:
         """True until the shared crawl is over, so the engine stays open for what other
-        workers still push (it polls the scheduler; :meth:`_on_tick` wakes it sooner)."""
+        workers still push (it polls the scheduler; :meth:`_on_tick` wakes it sooner).
+        At the end the spider's shared counters become the crawl's totals, before its
+        ``spider_idle`` handler reads them."""
         self._reconcile()
-        return not self.frontier.finished()
+        self._publish_counters()
+        if not self.frontier.finished():
+            return True
+        for name, total in self.frontier.counts(SHARED_COUNTERS).items():
+            setattr(self.spider, name, total)
+            self._published[name] = total
+        return False
 
     # --- leases -------------------------------------------------------------------------
     def _in_engine(self) -> set[Request] | None:
@@ -214,16 +228,25 @@ class LeasedScheduler(Scheduler):
         return inprogress if isinstance(inprogress, set) else None
 
     def _reconcile(self) -> None:
-        """Release the leases of requests the engine is done with."""
+        """Release the leases of requests the engine is done with, after publishing what
+        their callbacks added to the spider's shared counters."""
         inprogress = self._in_engine()
         if inprogress is None or not self.leases:
             return
         done = [t for t, r in self.leases.items() if r not in inprogress]
         if done:
+            self._publish_counters()
             self.frontier.release(done)
             for token in done:
                 del self.leases[token]
             self.stats.inc_value("frontier/released", len(done))
+
+    def _publish_counters(self) -> None:
+        for name in SHARED_COUNTERS:
+            value = int(getattr(self.spider, name, 0) or 0)
+            if value != self._published.get(name, 0):
+                self.frontier.add_count(name, value - self._published.get(name, 0))
+                self._published[name] = value
 
     def _on_tick(self) -> None:
         """Heartbeat, leases, dead workers; and wake the engine when there is work."""

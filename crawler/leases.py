@@ -7,8 +7,8 @@ Cluster): ``requests`` (sorted set: scrapy-redis's ``PriorityQueue``, score = -p
 ``dupefilter`` (set of fingerprints: scrapy-redis's ``RFPDupeFilter``), ``workers`` (set),
 ``alive:W`` (string with a time to live), ``inflight:W`` (hash: ``r:N`` a leased request,
 ``s:N`` its score), ``robots`` (hash: host -> robots.txt answer), ``robots-claim:HOST``,
-``done``. NAME is ``--redis-key``, by default the site's host (:func:`crawl_name`); W is
-:func:`worker_id`.
+``counts`` (hash: the spider's crawl-wide counters), ``done``. NAME is ``--redis-key``, by
+default the site's host (:func:`crawl_name`); W is :func:`worker_id`.
 
 Each step that must not be cut in two is one script (Redis runs a script atomically): a
 pop and its lease; putting a dead worker's leases back (only while its alive key is
@@ -93,7 +93,7 @@ for _, w in ipairs(others) do
   if redis.call('HLEN', ARGV[1] .. 'inflight:' .. w) > 0 then return 0 end
 end
 for _, w in ipairs(others) do redis.call('DEL', ARGV[1] .. 'inflight:' .. w) end
-redis.call('DEL', KEYS[1], KEYS[2], ARGV[1] .. 'robots')
+redis.call('DEL', KEYS[1], KEYS[2], ARGV[1] .. 'robots', ARGV[1] .. 'counts')
 redis.call('PEXPIRE', KEYS[3], ARGV[4])
 redis.call('SET', KEYS[4], ARGV[5], 'PX', ARGV[4])
 return 1
@@ -215,6 +215,15 @@ class RedisFrontier:
                     logger.warning("Worker %(w)s stopped answering: %(n)d request(s) it was "
                                    "fetching put back into the queue", {"w": other, "n": n})
         return total
+
+    def add_count(self, name: str, delta: int) -> None:
+        self.server.hincrby(self.prefix + "counts", name, delta)
+
+    def counts(self, names: Iterable[str]) -> dict[str, int]:
+        """The crawl-wide sums of these counters (0 for one never added to)."""
+        names = list(names)
+        values = self.server.hmget(self.prefix + "counts", names) if names else []
+        return {n: int(v or 0) for n, v in zip(names, values, strict=True)}
 
     def queued(self) -> int:
         return int(self.server.zcard(self.queue))

@@ -234,6 +234,46 @@ def test_a_worker_that_stops_early_puts_its_leases_back_and_keeps_the_crawl(redi
     assert a.queued() == 2
 
 
+@pytest.mark.redis
+def test_the_rest_api_fallback_counts_the_posts_every_worker_listed(redis_key):
+    """NEWSARCHIVE_WPJSON=auto walks the REST API when no sitemap or feed listed a post:
+    in the whole crawl, so a worker that listed none itself does not start it."""
+    from types import SimpleNamespace
+
+    from scrapy import Request
+    from scrapy.utils.test import get_crawler
+    from scrapy_redis.queue import PriorityQueue
+
+    from crawler.frontier import LeasedScheduler, redis_settings
+    from crawler.spiders.wordpress import WordPressSpider
+
+    _, name = redis_key
+    workers = []
+    for _worker in "ab":
+        crawler = get_crawler(WordPressSpider, redis_settings(REDIS, name, check=False))
+        crawler.engine = SimpleNamespace(_slot=SimpleNamespace(inprogress=set()))
+        spider = WordPressSpider.from_crawler(crawler, url="http://127.0.0.1:9/")
+        scheduler = LeasedScheduler.from_crawler(crawler)
+        scheduler.spider = spider  # what open() sets, without its reactor loop
+        scheduler.queue = PriorityQueue(server=scheduler.server, spider=spider,
+                                        key=scheduler.queue_key)
+        scheduler.frontier.heartbeat()
+        workers.append((scheduler, spider, crawler.engine._slot.inprogress))
+    (a, spider_a, engine_a), (b, spider_b, _) = workers
+    assert a.enqueue_request(Request("http://127.0.0.1:9/feed/"))
+    assert not b.enqueue_request(Request("http://127.0.0.1:9/feed/"))  # seen by a
+    feed = a.next_request()
+    engine_a.add(feed)
+    spider_a.posts_listed = 3                 # a's feed callback listed three posts
+    assert b.has_pending_requests()           # a still holds the feed
+    engine_a.discard(feed)                    # a is done with it
+    assert not a.has_pending_requests()
+    assert not b.has_pending_requests()
+    assert spider_b.posts_listed == 3
+    spider_b.api_root = "http://127.0.0.1:9/wp-json/"
+    spider_b._idle()                          # no DontCloseSpider: no API walk
+
+
 # --- the option ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("extra, message", [
@@ -242,6 +282,7 @@ def test_a_worker_that_stops_early_puts_its_leases_back_and_keeps_the_crawl(redi
     (["--redis", REDIS, "--redis-key", "a b"], "bad --redis-key"),
     (["--redis-key", "x"], "--redis-key needs --redis"),
     (["--redis", REDIS, "--replay-from", "."], "cannot be combined"),
+    (["--config", "sites.toml", "--redis", REDIS], "not with --config"),
 ])
 def test_bad_redis_options_are_one_line(tmp_path, capsys, extra, message):
     out = tmp_path / "out"

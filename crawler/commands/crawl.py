@@ -124,6 +124,9 @@ def _redis_overrides(args: argparse.Namespace, url: str | None, *, check: bool
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser | None = None) -> int:
     if getattr(args, "config", None):  # many sites: one crawl subprocess each
+        if getattr(args, "redis", None):
+            raise NewsarchiveError("--redis shares the frontier of one site (URL -o DIR); "
+                                   "not with --config")
         from crawler.commands.schedule import crawl_configured
 
         return crawl_configured(args)
