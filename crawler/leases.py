@@ -136,6 +136,21 @@ def connect(url: str) -> Any:
     return server
 
 
+def worker_alive(url: str, name: str, host: object, pid: object) -> bool:
+    """Whether a live worker of the crawl ``name`` runs on ``host`` with ``pid`` (the
+    owner of a crawl folder's ``crawl.running``, perhaps on another machine)."""
+    if not isinstance(host, str) or pid is None:
+        return False
+    server = connect(url)
+    try:
+        prefix = frontier_prefix(name)
+        start = f"{safe_host(host)}-{pid}-"
+        return any(server.exists(f"{prefix}alive:{w.decode()}")
+                   for w in server.smembers(prefix + "workers") if w.decode().startswith(start))
+    finally:
+        server.close()
+
+
 class RedisFrontier:
     """One worker's view of the shared frontier: pop with a lease, release, heartbeat,
     requeue dead workers' leases, the end of the crawl. Knows bytes, not requests."""

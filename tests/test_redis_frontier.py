@@ -274,6 +274,26 @@ def test_the_rest_api_fallback_counts_the_posts_every_worker_listed(redis_key):
     spider_b._idle()                          # no DontCloseSpider: no API walk
 
 
+@pytest.mark.redis
+def test_a_folder_a_live_worker_of_the_crawl_writes_into_is_refused(redis_key, tmp_path,
+                                                                      capsys):
+    """Machines sharing one network folder: crawl.running names a live worker of the
+    same shared crawl on another host, so the folder is not taken for an interrupted one."""
+    from crawler.leases import RedisFrontier
+
+    client, name = redis_key
+    out = tmp_path / "shared"
+    (out / "warc").mkdir(parents=True)
+    (out / "crawl.running").write_text(json.dumps(
+        {"url": "http://127.0.0.1:9/", "pid": 4242, "host": "machine-b"}), encoding="utf-8")
+    other = RedisFrontier(client, name, "machine_b-4242-abcdef")
+    other.heartbeat()
+    assert main(["crawl", "http://127.0.0.1:9/", "-o", str(out), "--redis", REDIS,
+                 "--redis-key", name]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.endswith("give each process its own --out") and len(err.splitlines()) == 1
+
+
 # --- the option ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("extra, message", [

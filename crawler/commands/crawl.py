@@ -365,6 +365,14 @@ def _resume_or_start(out: Path, url: str, overrides: dict[str, Any]) -> Any:
     if (previous and previous.get("host") == socket.gethostname() and pid != os.getpid()
             and process_alive(pid)):
         raise NewsarchiveError(f"another crawl (pid {previous['pid']}) is writing into {out}")
+    if previous and overrides.get("NEWSARCHIVE_REDIS_KEY"):  # a folder shared by machines
+        from crawler.leases import worker_alive
+
+        if worker_alive(overrides["REDIS_URL"], overrides["NEWSARCHIVE_REDIS_KEY"],
+                        previous.get("host"), pid):
+            raise NewsarchiveError(f"a process of the same shared crawl (host "
+                                   f"{previous.get('host')}, pid {pid}) is writing into "
+                                   f"{out}: give each process its own --out")
     for done in repair_stale([out / "warc"]):
         print(f"newsarchive crawl: repaired {done.path.name} (left by a killed crawl): "
               f"{done.records} whole records kept, {done.cut_bytes} bytes cut", file=sys.stderr)
