@@ -86,7 +86,9 @@ from crawler.leases import (
     LEASE_TTL,
     RedisFrontier,
     connect,
+    crawl_name,
     frontier_prefix,
+    worker_alive,
     worker_id,
 )
 
@@ -102,8 +104,15 @@ logger = logging.getLogger(__name__)
 SHARED_COUNTERS = ("posts_listed",)
 
 
-def redis_settings(url: str, name: str, *, check: bool = True) -> dict[str, Any]:
-    """The settings ``--redis URL`` sets (the URL checked with a PING when ``check``)."""
+def redis_settings(url: str | None, key: str | None, site_url: str | None, *,
+                   check: bool = True, replay: bool = False) -> dict[str, Any]:
+    """The settings ``--redis URL [--redis-key NAME]`` set for a crawl of ``site_url``;
+    with ``check``, the URL must answer a PING. One-line errors for what cannot be."""
+    if not url:
+        raise NewsarchiveError("--redis-key needs --redis")
+    if replay:
+        raise NewsarchiveError("--redis and --replay-from cannot be combined")
+    name = crawl_name(site_url, key)
     if check:
         connect(url).close()
     prefix = frontier_prefix(name)
@@ -113,6 +122,15 @@ def redis_settings(url: str, name: str, *, check: bool = True) -> dict[str, Any]
             "SCHEDULER_QUEUE_KEY": prefix + "requests",
             "SCHEDULER_DUPEFILTER_KEY": prefix + "dupefilter",
             "SCHEDULER_PERSIST": True}   # the last worker clears a finished crawl
+
+
+def refuse_live_owner(out: Any, note: dict[str, Any], settings: dict[str, Any]) -> None:
+    """A crawl folder whose ``crawl.running`` (``note``) names a live worker of the same
+    shared crawl, on another machine sharing the folder, is not an interrupted crawl."""
+    host, pid = note.get("host"), note.get("pid")
+    if worker_alive(settings["REDIS_URL"], settings["NEWSARCHIVE_REDIS_KEY"], host, pid):
+        raise NewsarchiveError(f"a process of the same shared crawl (host {host}, pid {pid}) "
+                               f"is writing into {out}: give each process its own --out")
 
 
 class LeasedScheduler(Scheduler):

@@ -250,7 +250,7 @@ def test_the_rest_api_fallback_counts_the_posts_every_worker_listed(redis_key):
     _, name = redis_key
     workers = []
     for _worker in "ab":
-        crawler = get_crawler(WordPressSpider, redis_settings(REDIS, name, check=False))
+        crawler = get_crawler(WordPressSpider, redis_settings(REDIS, name, None, check=False))
         crawler.engine = SimpleNamespace(_slot=SimpleNamespace(inprogress=set()))
         spider = WordPressSpider.from_crawler(crawler, url="http://127.0.0.1:9/")
         scheduler = LeasedScheduler.from_crawler(crawler)

@@ -108,18 +108,14 @@ def add_redis_options(p: argparse.ArgumentParser) -> None:
 
 def _redis_overrides(args: argparse.Namespace, url: str | None, *, check: bool
                      ) -> dict[str, Any]:
-    """The settings ``--redis`` sets ({} without it); with ``check``, one line when the
-    URL is bad or nothing answers there."""
-    if not getattr(args, "redis", None):
-        if getattr(args, "redis_key", None):
-            raise NewsarchiveError("--redis-key needs --redis")
+    """The settings ``--redis`` sets ({} without it; with ``check``, one line when the URL
+    is bad or nothing answers there)."""
+    if not (getattr(args, "redis", None) or getattr(args, "redis_key", None)):
         return {}
-    if getattr(args, "replay_from", None):
-        raise NewsarchiveError("--redis and --replay-from cannot be combined")
     from crawler.frontier import redis_settings
-    from crawler.leases import crawl_name
 
-    return redis_settings(args.redis, crawl_name(url, args.redis_key), check=check)
+    return redis_settings(args.redis, args.redis_key, url, check=check,
+                          replay=bool(getattr(args, "replay_from", None)))
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser | None = None) -> int:
@@ -366,13 +362,9 @@ def _resume_or_start(out: Path, url: str, overrides: dict[str, Any]) -> Any:
             and process_alive(pid)):
         raise NewsarchiveError(f"another crawl (pid {previous['pid']}) is writing into {out}")
     if previous and overrides.get("NEWSARCHIVE_REDIS_KEY"):  # a folder shared by machines
-        from crawler.leases import worker_alive
+        from crawler.frontier import refuse_live_owner
 
-        if worker_alive(overrides["REDIS_URL"], overrides["NEWSARCHIVE_REDIS_KEY"],
-                        previous.get("host"), pid):
-            raise NewsarchiveError(f"a process of the same shared crawl (host "
-                                   f"{previous.get('host')}, pid {pid}) is writing into "
-                                   f"{out}: give each process its own --out")
+        refuse_live_owner(out, previous, overrides)
     for done in repair_stale([out / "warc"]):
         print(f"newsarchive crawl: repaired {done.path.name} (left by a killed crawl): "
               f"{done.records} whole records kept, {done.cut_bytes} bytes cut", file=sys.stderr)
