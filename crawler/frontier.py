@@ -197,8 +197,12 @@ class LeasedScheduler(Scheduler):
                         {"key": self.frontier.prefix})
 
     def enqueue_request(self, request: Request) -> bool:
-        """scrapy-redis's, without the ``spider`` argument Scrapy deprecated."""
-        if not request.dont_filter and self.df.request_seen(request):
+        """scrapy-redis's, without the ``spider`` argument Scrapy deprecated, and with a
+        forced request (``dont_filter``: the spider's multi-page post chain) recorded as
+        seen, as the spider's own ``seen`` set does: another worker's plain request for
+        the same URL is then a duplicate."""
+        seen = self.df.request_seen(request)
+        if seen and not request.dont_filter:
             self.df.log(request, self.spider)
             return False
         self.queue.push(request)

@@ -156,6 +156,30 @@ def test_a_process_killed_mid_crawl_loses_nothing(slow_kontum, kontum_archive, r
     assert articles(merged, slow_kontum) == articles(single / "articles.jsonl", single_base)
 
 
+@pytest.mark.redis
+@pytest.mark.integration
+def test_an_interrupted_shared_crawl_resumes_from_redis(slow_kontum, kontum_archive,
+                                                         redis_key, tmp_path):
+    """Ctrl-C keeps the crawl's queue and filter in Redis; the same command finishes it,
+    every URL fetched once over the two runs."""
+    client, name = redis_key
+    single_base, single = kontum_archive
+    out = tmp_path / "crawl"
+    first = start(slow_kontum, out, name)
+    deadline = time.monotonic() + 60
+    while not any(p.stat().st_size > 30_000 for p in (out / "warc").glob("*.open")):
+        assert first.poll() is None and time.monotonic() < deadline, "ended too soon"
+        time.sleep(0.02)
+    first.send_signal(signal.SIGINT)
+    _, err = first.communicate(timeout=60)
+    assert first.returncode == 130, err[-2000:]
+    assert client.zcard(f"newsarchive:{{{name}}}:requests") > 0
+    finish(start(slow_kontum, out, name))
+    assert fetched(out, slow_kontum) == Counter(dict.fromkeys(fetched(single, single_base), 1))
+    assert articles(out / "articles.jsonl", slow_kontum) == articles(
+        single / "articles.jsonl", single_base)
+
+
 def kill_while_fetching(client, name: str, proc: subprocess.Popen[str], out: Path,
                         base: str) -> set[str]:
     """SIGKILL ``proc`` once it has archived some pages and holds leases; the URLs of the
