@@ -271,18 +271,18 @@ class LeasedScheduler(Scheduler):
                 self._published[name] = value
 
     def _on_tick(self) -> None:
-        """Heartbeat, leases, dead workers; and wake the engine when there is work."""
+        """Heartbeat, leases, dead workers; and wake the engine: there may be work that
+        other workers pushed, or the crawl may be over."""
         import redis
 
         try:
             self._reconcile()
             self.frontier.heartbeat()
             self.stats.inc_value("frontier/requeued", self.frontier.requeue_dead())
-            engine = self.crawler.engine
-            if engine is not None and self.frontier.queued() and not engine.needs_backout():
-                slot = getattr(engine, "_slot", None)
-                if slot is not None:
-                    slot.nextcall.schedule()
+            engine = self.crawler.engine  # its own heartbeat polls every 5 s only
+            slot = getattr(engine, "_slot", None)
+            if slot is not None and not engine.needs_backout():
+                slot.nextcall.schedule()  # new requests of other workers, or the end
         except redis.RedisError as exc:  # a short outage: the next tick tries again
             self.stats.inc_value("frontier/redis_errors")
             logger.warning("Redis: %(e)s", {"e": exc})
@@ -306,7 +306,7 @@ class SharedRobotsTxt:
     def from_crawler(cls, crawler: Crawler) -> SharedRobotsTxt:
         if not (crawler.settings.get("REDIS_URL")
                 and crawler.settings.get("NEWSARCHIVE_REDIS_KEY")):
-            raise NotConfigured("no shared frontier")
+            raise NotConfigured  # no shared frontier: nothing to say
         return cls(crawler)
 
     @staticmethod
