@@ -115,13 +115,10 @@ def redis_settings(url: str | None, key: str | None, site_url: str | None, *,
     name = crawl_name(site_url, key)
     if check:
         connect(url).close()
-    prefix = frontier_prefix(name)
-    return {"SCHEDULER": "crawler.frontier.LeasedScheduler",
-            "REDIS_URL": url,
-            "NEWSARCHIVE_REDIS_KEY": name,
-            "SCHEDULER_QUEUE_KEY": prefix + "requests",
-            "SCHEDULER_DUPEFILTER_KEY": prefix + "dupefilter",
-            "SCHEDULER_PERSIST": True}   # the last worker clears a finished crawl
+    # the scheduler names its keys (crawler.leases) and keeps them: scrapy-redis's
+    # SCHEDULER_PERSIST=False would let the first worker to stop clear everyone's queue
+    return {"SCHEDULER": "crawler.frontier.LeasedScheduler", "REDIS_URL": url,
+            "NEWSARCHIVE_REDIS_KEY": name}
 
 
 def refuse_live_owner(out: Any, note: dict[str, Any], settings: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ Settings set: ``ARCHIVE_DIR``, ``NEWSARCHIVE_ARTICLES``, ``NEWSARCHIVE_SITE``,
 ``NEWSARCHIVE_SINCE``, ``NEWSARCHIVE_MAX_PAGES``, ``CONCURRENT_REQUESTS(_PER_DOMAIN)``,
 ``DOWNLOAD_DELAY``, ``AUTOTHROTTLE_*``, ``EXTRACT_WORKERS``, ``USER_AGENT`` (with
 ``--contact``), ``NEWSARCHIVE_PROGRESS_INTERVAL``, ``LOG_LEVEL``, the replay settings,
+with ``--redis`` ``SCHEDULER``, ``REDIS_URL``, ``NEWSARCHIVE_REDIS_KEY`` (``crawler.frontier``),
 and any ``-s KEY=VALUE``. The progress extension reads ``NEWSARCHIVE_PROGRESS_INTERVAL``.
 """
 
