@@ -18,10 +18,11 @@ Who sets and who reads each:
   conditional headers); read by the capture middleware (revisit records).
 
 Response flags: ``ARCHIVED`` marks a response answered from the crawl's own archive when
-an interrupted crawl resumes (``crawler.resume``): the capture middleware does not
-archive it again. ``UNCHANGED`` marks a response found unchanged since the last full
-capture (a 304, or the same payload: archived as a ``revisit`` record by the capture
-middleware); the spider carries it into ``PostItem.unchanged``.
+an interrupted crawl resumes (``crawler.resume``), or a robots.txt that another worker of
+a shared crawl fetched and archived (``crawler.frontier.SharedRobotsTxt``): the capture
+middleware does not archive it again. ``UNCHANGED`` marks a response found unchanged
+since the last full capture (a 304, or the same payload: archived as a ``revisit``
+record by the capture middleware); the spider carries it into ``PostItem.unchanged``.
 """
 
 PROVENANCE = "newsarchive_warc"

@@ -13,6 +13,7 @@ Settings set: ``ARCHIVE_DIR``, ``NEWSARCHIVE_ARTICLES``, ``NEWSARCHIVE_SITE``,
 ``NEWSARCHIVE_SINCE``, ``NEWSARCHIVE_MAX_PAGES``, ``CONCURRENT_REQUESTS(_PER_DOMAIN)``,
 ``DOWNLOAD_DELAY``, ``AUTOTHROTTLE_*``, ``EXTRACT_WORKERS``, ``USER_AGENT`` (with
 ``--contact``), ``NEWSARCHIVE_PROGRESS_INTERVAL``, ``LOG_LEVEL``, the replay settings,
+with ``--redis`` ``SCHEDULER``, ``REDIS_URL``, ``NEWSARCHIVE_REDIS_KEY`` (``crawler.frontier``),
 and any ``-s KEY=VALUE``. The progress extension reads ``NEWSARCHIVE_PROGRESS_INTERVAL``.
 """
 
@@ -94,16 +95,43 @@ def register(subparsers: Any) -> None:
                    help="answer every request from these WARC files / crawl folders "
                         "(no network; repeatable)")
     add_crawl_options(p)
+    add_redis_options(p)
     examples(p,
              'newsarchive crawl https://kontumtv.vn/ -o out/kontumtv --contact https://you.example/contact',
              'newsarchive crawl https://kontumtv.vn/ -o out/kontumtv --since 2025-01-01',
              'newsarchive crawl https://kontumtv.vn/ -o out/again --replay-from out/kontumtv',
-             'newsarchive crawl --config sites.toml --site kontumtv')
+             'newsarchive crawl --config sites.toml --site kontumtv',
+             'newsarchive crawl https://kontumtv.vn/ -o out/a --redis redis://10.0.0.5:6379/0')
     p.set_defaults(func=lambda args: run(args, p))
+
+
+def add_redis_options(p: argparse.ArgumentParser) -> None:
+    """``--redis``: the frontier shared with other processes (crawler.frontier)."""
+    p.add_argument("--redis", metavar="redis://HOST:PORT/DB",
+                   help="share the request queue and the duplicate filter with every crawl "
+                        "process started with the same Redis and --redis-key (any machine); "
+                        "each writes its own -o DIR (crawler/frontier.py)")
+    p.add_argument("--redis-key", metavar="NAME",
+                   help="the crawl's name in Redis (default: the site's host)")
+
+
+def _redis_overrides(args: argparse.Namespace, url: str | None, *, check: bool
+                     ) -> dict[str, Any]:
+    """The settings ``--redis`` sets ({} without it; with ``check``, one line when the URL
+    is bad or nothing answers there)."""
+    if not (getattr(args, "redis", None) or getattr(args, "redis_key", None)):
+        return {}
+    from crawler.frontier import redis_settings
+
+    return redis_settings(args.redis, args.redis_key, url, check=check,
+                          replay=bool(getattr(args, "replay_from", None)))
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser | None = None) -> int:
     if getattr(args, "config", None):  # many sites: one crawl subprocess each
+        if getattr(args, "redis", None):
+            raise NewsarchiveError("--redis shares the frontier of one site (URL -o DIR); "
+                                   "not with --config")
         from crawler.commands.schedule import crawl_configured
 
         return crawl_configured(args)
@@ -189,6 +217,7 @@ def build_settings(args: argparse.Namespace, out: Path) -> dict[str, Any]:
         from crawler.handlers import replay_settings
 
         s.update(replay_settings(args.replay_from))
+    s.update(_redis_overrides(args, args.url and args.url.strip(), check=False))
     s.update(_parse_sets(args.set))
     return s
 
@@ -235,6 +264,7 @@ def _validate(args: argparse.Namespace) -> str | None:
     at_least("--progress", args.progress, 0)
     if args.workers is not None:
         resolve_workers(args.workers)     # 'abc', 0
+    _redis_overrides(args, url, check=True)  # a bad URL, no Redis there
     warning = contact_warning(url or "", args.contact)
     if warning and not getattr(args, "replay_from", None):  # once, before anything is fetched
         print(f"newsarchive crawl: warning: {warning}", file=sys.stderr)
@@ -258,7 +288,8 @@ def _crawl(args: argparse.Namespace, url: str | None, overrides: dict[str, Any]
     settings.set("EXTENSIONS", extensions, priority="cmdline")
     middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")  # likewise added to
     middlewares.setdefault("crawler.resume.ResumeFromArchiveMiddleware", 960)  # off unless
-    settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")  # resuming
+    middlewares.setdefault("crawler.frontier.SharedRobotsTxt", 970)  # resuming / --redis
+    settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
     check_pace_settings(settings)  # -s DOWNLOAD_DELAY=nan: one line, not an engine traceback
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(WordPressSpider)
@@ -307,6 +338,10 @@ def _report(args: argparse.Namespace, url: str | None, out: Path, stats: dict[st
         raise NewsarchiveError(f"crawl ended early: {reason}")
     if not stats.get("downloader/response_count"):
         errors = counts_under(stats, "downloader/exception_type_count/")
+        if getattr(args, "redis", None) and not errors:  # other workers had it all
+            print(f"newsarchive crawl: nothing was left to fetch in the shared crawl on "
+                  f"{args.redis}", file=sys.stderr)
+            return 2 if index_error is not None else 0
         cause = max(errors, key=errors.__getitem__).rsplit(".", 1)[-1] if errors else "none"
         raise NewsarchiveError(f"no response from {url} ({cause})")
     return 2 if index_error is not None else 0
@@ -355,6 +390,10 @@ def _resume_or_start(out: Path, url: str, overrides: dict[str, Any]) -> Any:
     if (previous and previous.get("host") == socket.gethostname() and pid != os.getpid()
             and process_alive(pid)):
         raise NewsarchiveError(f"another crawl (pid {previous['pid']}) is writing into {out}")
+    if previous and overrides.get("NEWSARCHIVE_REDIS_KEY"):  # a folder shared by machines
+        from crawler.frontier import refuse_live_owner
+
+        refuse_live_owner(out, previous, overrides)
     for done in repair_stale([out / "warc"]):
         print(f"newsarchive crawl: repaired {done.path.name} (left by a killed crawl): "
               f"{done.records} whole records kept, {done.cut_bytes} bytes cut", file=sys.stderr)
