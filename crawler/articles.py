@@ -30,10 +30,11 @@ import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from crawler.errors import NewsarchiveError
 from crawler.items import Article, PageCapture, PostItem, Provenance, article_to_dict
+from crawler.links import SeenSet
 
 logger = logging.getLogger(__name__)
 
@@ -137,16 +138,19 @@ def content_digest(record: Article | dict[str, Any]) -> str:
     data = article_to_dict(record) if isinstance(record, Article) else record
     images = [(i.get("url"), i.get("caption")) for i in data.get("images") or []]
     content = [data.get(k) for k in CONTENT_FIELDS[:-1]] + [images]
-    return hashlib.sha1(json.dumps(content, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return hashlib.blake2b(json.dumps(content, ensure_ascii=False).encode("utf-8"),
+                           digest_size=8).hexdigest()
 
 
-@dataclasses.dataclass(frozen=True)
-class Latest:
-    """An article's latest version in the file: its number, record id, content digest."""
+class Latest(NamedTuple):
+    """An article's latest version in the file: its number and content digest (as an
+    int: one entry per article of the site stays small)."""
 
     version: int
-    record_id: str
-    digest: str
+    digest: int
+
+    def record_id(self, article_id: str) -> str:
+        return f"{article_id}.{self.version}"
 
 
 # Outcomes of ArticleJsonl.write
@@ -177,7 +181,7 @@ class ArticleJsonl:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        self.seen_ids: set[str] = set()      # ids written by this run
+        self.seen_ids = SeenSet()            # ids written by this run
         self.latest: dict[str, Latest] = {}  # every id in the file: its latest version
         self.repaired_bytes = 0
         self.lines = 0                       # whole article lines in the file at open
@@ -227,9 +231,7 @@ class ArticleJsonl:
         version = record.get("version") if isinstance(record.get("version"), int) else 1
         old = self.latest.get(record["id"])
         if old is None or version >= old.version:
-            self.latest[record["id"]] = Latest(
-                version, record.get("record_id") or f"{record['id']}.{version}",
-                content_digest(record))
+            self.latest[record["id"]] = Latest(version, int(content_digest(record), 16))
 
     @staticmethod
     def encode(article: Article) -> bytes:
@@ -246,20 +248,20 @@ class ArticleJsonl:
             return DUPLICATE
         if self._fh is None:
             raise NewsarchiveError(f"{self.path} is not open")
-        digest = content_digest(article)
+        digest = int(content_digest(article), 16)
         old = self.latest.get(article.id)
         if old is not None and old.digest == digest:
             return UNCHANGED
         version = 1 if old is None else old.version + 1
         article = dataclasses.replace(
             article, version=version, record_id=f"{article.id}.{version}",
-            previous_version=None if old is None else old.record_id,
+            previous_version=None if old is None else old.record_id(article.id),
             date_modified=article.date_modified or (
                 None if old is None or not article.provenance
                 else article.provenance[0].fetched_at or None))
         self._append(self.encode(article))
         self.seen_ids.add(article.id)
-        self.latest[article.id] = Latest(version, article.record_id, digest)
+        self.latest[article.id] = Latest(version, digest)
         self.last_written = article
         return WRITTEN if old is None else NEW_VERSION
 

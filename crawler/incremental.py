@@ -195,10 +195,10 @@ class ListingPolicy:
         self.since = since
         self.policy = policy if policy is not None and policy.incremental else None
         self.crawler = crawler  # its stats exist once the crawl starts
-        self.too_old: set[str] = set()   # request URLs left out by --since
+        self.too_old = links.SeenSet()   # request URLs left out by --since
         self.active = since is not None or self.policy is not None
 
-    def is_news(self, url: str, seen: set[str]) -> bool:
+    def is_news(self, url: str, seen: links.SeenSet) -> bool:
         """Whether a link of a listing page is new (*seen*: hrefs already decided on)."""
         try:
             key = links.request_url(url)

@@ -90,9 +90,9 @@ class ArticlePipeline:
 
     def open_spider(self) -> None:
         self.output.open()
-        if self.output.seen_ids:
+        if self.output.latest:
             logger.info("Appending to %(path)s (%(n)d articles already there)",
-                        {"path": self.output.path, "n": len(self.output.seen_ids)})
+                        {"path": self.output.path, "n": len(self.output.latest)})
         if self.output.repaired_bytes:
             self.stats.set_value("articles/repaired_bytes", self.output.repaired_bytes)
         if self.state is not None and self.state.version_count() != self.output.lines:
@@ -182,7 +182,8 @@ class ArticlePipeline:
             self.stats.inc_value("articles/new_versions")
         if self.state is not None:
             self.state.add_version(article.id, article.version, article.record_id,
-                                   self.output.latest[article.id].digest, article.url)
+                                   f"{self.output.latest[article.id].digest:016x}",
+                                   article.url)
         self.stats.inc_value("articles/written")
         for flag in flags:
             self.stats.inc_value(f"articles/quality/{flag}")

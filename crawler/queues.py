@@ -6,7 +6,7 @@ memory: a sitemap of 50,000 posts queues 50,000 requests at once. That folder is
 resumed from (the WARCs are the crawl state, ``crawler.resume``), hence:
 
 - the duplicate filter keeps its fingerprints in memory only (no ``requests.seen`` file:
-  it would only grow);
+  it would only grow), as 64-bit hashes (``crawler.links.SeenSet``);
 - a push the disk refuses (a full disk) keeps the request in memory
   (``scheduler/disk_refused``): the crawl then stops on its own full-disk rule (the WARC
   writer's), not on a scheduler traceback;
@@ -20,6 +20,8 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from scrapy.core.scheduler import Scheduler
+
+from crawler.links import SeenSet
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -36,6 +38,8 @@ class DiskQueueScheduler(Scheduler):
         if seen_file is not None:  # RFPDupeFilter under JOBDIR: memory only, see above
             seen_file.close()
             scheduler.df.file = None
+        if isinstance(getattr(scheduler.df, "fingerprints", None), set):
+            scheduler.df.fingerprints = SeenSet()  # 64-bit hashes, not 40-char hex strings
         return scheduler  # type: ignore[return-value]
 
     def _dqpush(self, request: Request) -> bool:

@@ -131,9 +131,10 @@ class WordPressSpider(PostChainMixin, scrapy.Spider):
                 f"bad NEWSARCHIVE_WPJSON {self.wpjson!r} (valid: auto, always, never)")
         self.obey_robots = settings.getbool("ROBOTSTXT_OBEY")
         self.base_path = urlsplit(self.site.base_url).path or "/"
-        self.seen: set[str] = set()        # request_url() of every link decided on
-        self.raw_seen: set[str] = set()    # exact absolute hrefs already decided on
-        self.articles: set[str] = set()    # canonical URLs of posts handed on
+        # What grows with the site is kept as 64-bit hashes (links.SeenSet):
+        self.seen = links.SeenSet()        # request_url() of every link decided on
+        self.raw_seen = links.SeenSet()    # exact absolute hrefs already decided on
+        self.articles = links.SeenSet()    # canonical URLs of posts handed on
         self.page_budget_used = 0
         self.api_root: str | None = None
         self.api_started = False
@@ -141,7 +142,7 @@ class WordPressSpider(PostChainMixin, scrapy.Spider):
         self.robots_seen = False
         self.crawl_state: Any = None       # crawler.state.CrawlState of DIR, if any
         self.policy: incremental.RecrawlPolicy | None = None
-        self.kept: set[str] = set()        # archived URLs the re-crawl policy left alone
+        self.kept = links.SeenSet()        # archived URLs the re-crawl policy left alone
         self.traps = traps.TrapGuard(
             max_pagination=settings.getint("NEWSARCHIVE_MAX_PAGINATION", 2000),
             min_year=settings.getint("NEWSARCHIVE_MIN_YEAR", 1995),
