@@ -54,8 +54,8 @@ def tree_rss_kb(root: int) -> int:
     """Resident memory of *root* and every descendant, in KiB."""
     total = 0
     for pid in tree_pids(root):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+        with contextlib.suppress(OSError, ValueError, IndexError, StopIteration):
+            with open(f"/proc/{pid}/status", encoding="ascii") as fh:  # no VmRSS: a zombie
                 total += next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:"))
     return total
 
@@ -70,6 +70,30 @@ def tree_cpu_seconds(root: int) -> float:
                 fields = fh.read().rsplit(")", 1)[1].split()
             total += int(fields[11]) + int(fields[12])  # utime, stime
     return total / ticks
+
+
+def run_sampled(cmd: list[str], cwd: Path = REPO, every: float = 0.2
+                ) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+    """Run *cmd*: (wall seconds, peak RSS of its whole process tree in MB, the result),
+    the tree's memory read from /proc every *every* seconds."""
+    import threading
+
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    peak = [0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            peak[0] = max(peak[0], tree_rss_kb(proc.pid))
+            time.sleep(every)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    wall = time.perf_counter() - started
+    sampler.join()
+    return wall, peak[0] / 1024, subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
 NGINX_CONF = """daemon off;

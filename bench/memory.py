@@ -20,14 +20,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.common import start_server, tree_rss_kb  # noqa: E402
+from bench.common import run_sampled, start_server  # noqa: E402
 
 
 def site(cache: Path, articles: int) -> Path:
@@ -48,26 +46,13 @@ def measure(folder: Path, args: argparse.Namespace) -> dict[str, float]:
                    "--delay", "0", "--concurrency", str(args.concurrency), "--progress", "0"]
             if args.warc_only:
                 cmd += ["-s", "ITEM_PIPELINES={}"]
-            started = time.perf_counter()
-            proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, text=True)
-            peak = [0]
-
-            def sample() -> None:
-                while proc.poll() is None:
-                    peak[0] = max(peak[0], tree_rss_kb(proc.pid))
-                    time.sleep(0.2)
-
-            sampler = threading.Thread(target=sample, daemon=True)
-            sampler.start()
-            out, err = proc.communicate()
-            wall = time.perf_counter() - started
-            sampler.join()
+            wall, peak_mb, proc = run_sampled(cmd)
             if proc.returncode != 0:
-                raise SystemExit(f"crawl failed: {err.strip()[-1500:]}")
+                raise SystemExit(f"crawl failed: {proc.stderr.strip()[-1500:]}")
+            out = proc.stdout
             responses = next((line.split()[1] for line in out.splitlines()
                               if line.strip().startswith("responses")), "?")
-            return {"responses": responses, "wall": wall, "peak_mb": peak[0] / 1024}
+            return {"responses": responses, "wall": wall, "peak_mb": peak_mb}
     finally:
         server.terminate()
         server.wait()

@@ -122,6 +122,7 @@ NEWSARCHIVE_ARTICLES = None      # articles.jsonl path; default ARCHIVE_DIR/arti
 
 # --- Crawl (crawler.spiders.wordpress, crawler.politeness, crawler.commands.crawl) ---------
 NEWSARCHIVE_SITE = None          # site profile name (crawler.sites.PROFILES); None: by host
+NEWSARCHIVE_PROFILE = None       # a profile defined in a sites file (JSON, crawler.sites)
 NEWSARCHIVE_SINCE = None         # ISO date: skip posts older than this (incremental crawls)
 NEWSARCHIVE_STATE = True         # DIR/state.sqlite: re-crawls fetch less (crawler.incremental)
 NEWSARCHIVE_FULL = False         # re-crawl: fetch every archived URL again (conditionally)

@@ -16,8 +16,10 @@ This module reads no settings.
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
 from urllib.parse import SplitResult, urljoin, urlsplit
 
 from crawler.errors import NewsarchiveError
@@ -196,15 +198,39 @@ def profile_for_url(url: str) -> SiteProfile:
     return PROFILES["generic"]
 
 
-def resolve_site(url: str | None, name: str | None = None) -> SiteProfile:
+def profile_to_setting(profile: SiteProfile) -> str:
+    """*profile* as the ``NEWSARCHIVE_PROFILE`` setting (JSON): how a profile defined in a
+    sites file (``crawler.config``), not in the package, reaches the crawl."""
+    return json.dumps({f.name: getattr(profile, f.name) for f in fields(profile) if f.init},
+                      ensure_ascii=False)
+
+
+def profile_from_setting(value: Any) -> SiteProfile | None:
+    """The profile a ``NEWSARCHIVE_PROFILE`` setting carries (None when unset)."""
+    if not value:
+        return None
+    if isinstance(value, SiteProfile):
+        return value
+    try:
+        data = json.loads(value) if isinstance(value, str) else dict(value)
+        return SiteProfile(**{k: tuple(v) if isinstance(v, list) else v
+                              for k, v in data.items()})
+    except (ValueError, TypeError) as exc:
+        raise NewsarchiveError(f"bad NEWSARCHIVE_PROFILE setting: {exc}") from None
+
+
+def resolve_site(url: str | None, name: str | None = None,
+                 custom: SiteProfile | None = None) -> SiteProfile:
     """The profile to crawl with, bound to *url* (or the profile's own base URL).
 
-    ``name`` picks a profile explicitly (e.g. ``kontumtv`` for a local copy of the site);
-    otherwise the profile is looked up by *url*'s host, falling back to ``generic``.
+    ``name`` picks a profile explicitly (e.g. ``kontumtv`` for a local copy of the site):
+    a built-in one, or *custom* (a sites file's own, ``NEWSARCHIVE_PROFILE``) when it has
+    that name; otherwise the profile is looked up by *url*'s host, falling back to
+    ``generic``.
     """
     if name:
         try:
-            profile = PROFILES[name]
+            profile = custom if custom is not None and custom.name == name else PROFILES[name]
         except KeyError:
             valid = ", ".join(sorted(PROFILES))
             raise NewsarchiveError(

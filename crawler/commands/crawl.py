@@ -247,12 +247,13 @@ def _validate(args: argparse.Namespace) -> str | None:
     from crawler.discovery import parse_since
     from crawler.limits import PACE_RANGES
     from crawler.rebuild import resolve_workers
-    from crawler.sites import check_base_url, resolve_site
+    from crawler.sites import check_base_url, profile_from_setting, resolve_site
 
     url = args.url.strip() if args.url else None
     if url:
         check_base_url(url)               # the spider gets the URL as given
-    resolve_site(url, args.site)          # unknown profile
+    resolve_site(url, args.site,          # unknown profile (a sites file's own: -s)
+                 profile_from_setting(_parse_sets(args.set).get("NEWSARCHIVE_PROFILE")))
     parse_since(args.since)
     at_least("--max-pages", args.max_pages, 0)
     at_least("--max-age", getattr(args, "max_age", None), 0)

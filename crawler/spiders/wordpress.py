@@ -65,7 +65,7 @@ from crawler.items import PostItem
 from crawler.links import LinkKind
 from crawler.pages import HeadInfo, PageKind
 from crawler.posts import PostChainMixin
-from crawler.sites import SiteProfile, resolve_site
+from crawler.sites import SiteProfile, profile_from_setting, resolve_site
 
 # Scheduler priorities: discovery documents first, then pages, then the rest of a
 # multi-page post as soon as its first page is in, requisites last.
@@ -112,7 +112,7 @@ class WordPressSpider(PostChainMixin, scrapy.Spider):
     def _configure(self, settings: Any) -> None:
         a = self._args
         self.site: SiteProfile = resolve_site(a["url"], a["site"] or settings.get(
-            "NEWSARCHIVE_SITE"))
+            "NEWSARCHIVE_SITE"), profile_from_setting(settings.get("NEWSARCHIVE_PROFILE")))
         self.start_url = (a["url"] or self.site.base_url).strip()
         # Scrapy's OffsiteMiddleware compares host names only (no port); it stays as a
         # first line, and the spider checks the full netloc (host AND port) itself.
