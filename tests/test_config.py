@@ -12,6 +12,7 @@ from crawler.cli import main as cli_main
 from crawler.commands.schedule import crawl_argv
 from crawler.config import SITE_KEYS, load_config
 from crawler.errors import NewsarchiveError
+from crawler.sites import profile_from_setting, resolve_site
 from tests.conftest import REPO
 
 GOOD = """
@@ -110,8 +111,15 @@ def test_profile_defined_in_the_file(tmp_path: Path) -> None:
                                          'allow = ["^/tin/"]\n' + SITE + 'profile = "p"\n'))
     profile = config.profiles["p"].bind("https://a.example/")
     assert profile.allowed_page("/tin/x/") and not profile.allowed_page("/video/x/")
-    with pytest.raises(NewsarchiveError, match="only takes the built-in profiles"):
-        crawl_argv(config.sites["a"], config)
+    argv = crawl_argv(config.sites["a"], config)  # the file's profile goes to the crawl
+    setting = argv[argv.index("-s") + 1]
+    assert setting.startswith("NEWSARCHIVE_PROFILE=") and argv[argv.index("--site") + 1] == "p"
+    carried = profile_from_setting(setting.partition("=")[2])
+    assert carried == config.profiles["p"]
+    bound = resolve_site("https://a.example/", "p", carried)
+    assert bound.allowed_page("/tin/x/") and not bound.allowed_page("/video/x/")
+    with pytest.raises(NewsarchiveError, match="unknown site profile 'p'"):
+        resolve_site("https://a.example/", "p")  # without the setting: one line, as before
 
 
 @pytest.mark.parametrize("text, message", [

@@ -40,6 +40,7 @@ from typing import Any, TextIO
 from crawler.commands import examples
 from crawler.config import SiteConfig, SitesConfig, load_config
 from crawler.errors import NewsarchiveError
+from crawler.sites import profile_to_setting
 
 LOCK_NAME = "crawl.lock"
 RECORD_NAME = "schedule.json"
@@ -85,10 +86,8 @@ def crawl_argv(site: SiteConfig, config: SitesConfig,
                extra: list[str] | tuple[str, ...] = ()) -> list[str]:
     """``python -m crawler crawl URL -o DIR ...`` for *site*; *extra* options last."""
     argv = [sys.executable, "-m", "crawler", "crawl", site.url, "--out", str(site.out)]
-    if site.profile in config.profiles:
-        raise NewsarchiveError(
-            f"{config.path}: site {site.name!r}: profile {site.profile!r} is defined in the "
-            f"file, and this version of the crawl only takes the built-in profiles")
+    if site.profile in config.profiles:  # the file's own profile, handed to the crawl
+        argv += ["-s", f"NEWSARCHIVE_PROFILE={profile_to_setting(config.profiles[site.profile])}"]
     for option, value in (("--site", site.profile), ("--delay", site.delay),
                           ("--concurrency", site.concurrency), ("--contact", site.contact),
                           ("--since", site.since), ("--max-pages", site.max_pages or None)):
