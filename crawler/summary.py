@@ -147,3 +147,17 @@ def format_summary(stats: Mapping[str, Any], *, url: str, out: Path | None,
                      + (f" (waited {waited:.0f} s for Retry-After)" if waited else ""))
     lines.append(f"  time       {elapsed:.1f} s ({stats.get('finish_reason', 'unknown')})")
     return "\n".join(lines)
+
+
+def format_total(sites: list[tuple[str, Mapping[str, Any], str | None]],
+                 elapsed: float) -> str:
+    """The closing line of several sites crawled at once: ``(name, stats, error or
+    None)`` per site, the wall time of them all."""
+    failed = [name for name, _stats, error in sites if error is not None]
+    total = {key: sum(int(stats.get(key, 0) or 0) for _n, stats, _e in sites)
+             for key in ("downloader/response_count", "articles/written", "warc/bytes")}
+    return (f"All {len(sites)} sites at once: {len(sites) - len(failed)} finished, "
+            f"{len(failed)} failed" + (f" ({', '.join(failed)})" if failed else "")
+            + f"; {total['downloader/response_count']:,} responses, "
+            f"{total['articles/written']:,} articles, {_size(total['warc/bytes'])} WARC; "
+            f"{elapsed:.1f} s")

@@ -195,10 +195,17 @@ def run_site(site: SiteConfig, argv: list[str], runner: SiteRunner, *,
                 counts = summary_counts(fh.read())
         else:
             status, counts = runner.crawl(argv, fd), {}
-        record = {"start": start.isoformat(timespec="seconds"),
-                  "duration": round(time.monotonic() - began, 1), "exit": status, **counts}
-        (site.out / RECORD_NAME).write_text(json.dumps(record) + "\n", encoding="utf-8")
-        return status, record
+        return status, write_record(site.out, start, time.monotonic() - began, status, counts)
+
+
+def write_record(out: Path, start: dt.datetime, duration: float, status: int,
+                 counts: dict[str, int]) -> dict[str, Any]:
+    """``out/schedule.json``: when the site's last run started (the scheduler's clock),
+    how long it took, its exit status and counts."""
+    record = {"start": start.isoformat(timespec="seconds"), "duration": round(duration, 1),
+              "exit": status, **counts}
+    (out / RECORD_NAME).write_text(json.dumps(record) + "\n", encoding="utf-8")
+    return record
 
 
 _COUNTS = {"responses": re.compile(r"^\s+responses\s+([\d,]+)", re.M),
