@@ -161,15 +161,22 @@ def test_the_sites_were_crawled_at_the_same_time(sites, together):
 
 
 def test_config_runs_its_sites_at_once_and_one_at_a_time(sites, tmp_path):
+    """The first site's spider refuses its settings: it fails, the other two run."""
     config = tmp_path / "sites.toml"
-    config.write_text("".join(f'[[site]]\nname = "site-{i}"\nurl = "{base}"\n'
-                              f'out = "out/site-{i}"\n\n' for i, base in enumerate(sites[:2])),
+    config.write_text(f'[[site]]\nname = "bad"\nurl = "{sites[2]}"\nout = "out/bad"\n'
+                      'settings = { NEWSARCHIVE_WPJSON = "sometimes" }\n\n'
+                      + "".join(f'[[site]]\nname = "site-{i}"\nurl = "{base}"\n'
+                                f'out = "out/site-{i}"\n\n' for i, base in enumerate(sites[:2])),
                       encoding="utf-8")
     proc = crawl("--config", str(config), *FAST)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "All 2 sites at once: 2 finished, 0 failed" in proc.stdout
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert "All 3 sites at once: 2 finished, 1 failed (bad)" in proc.stdout
+    assert "site bad: error: bad NEWSARCHIVE_WPJSON 'sometimes'" in proc.stderr
+    assert "Traceback" not in proc.stderr
     for i in range(2):
         assert len(articles(tmp_path / "out" / f"site-{i}")) == 10
+        record = json.loads((tmp_path / "out" / f"site-{i}" / "schedule.json").read_text())
+        assert record["exit"] == 0 and record["articles"] == 10  # the scheduler's clock
     again = crawl("--config", str(config), "--one-at-a-time", "--site", "site-1", *FAST)
     assert again.returncode == 0, again.stderr[-2000:]
     assert "All " not in again.stdout  # the old runner: one crawl process, its summary
@@ -279,3 +286,15 @@ def test_the_crawls_of_one_process_share_one_extraction_pool():
         first.shutdown()
         second.shutdown()
     assert shared.pool._executor is None  # the last lease stopped the processes
+
+
+def test_one_site_whose_spider_refuses_its_settings_is_one_line(tmp_path):
+    """The same failure for one site: one line, exit 2 (it was a traceback: the crawl's
+    stats did not exist yet when the command read them)."""
+    proc = crawl("http://127.0.0.1:9/", "-o", str(tmp_path / "x"),
+                 "-s", "NEWSARCHIVE_WPJSON=sometimes", "--progress", "0")
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines()[-1] == (
+        "newsarchive crawl: error: bad NEWSARCHIVE_WPJSON 'sometimes' (valid: auto, "
+        "always, never)")
+    assert "Traceback" not in proc.stderr

@@ -387,7 +387,10 @@ def finish_crawl(crawler: Any, elapsed: float) -> dict[str, Any]:
     for component in getattr(getattr(scraper, "itemproc", None), "middlewares", ()):
         if isinstance(component, ArticlePipeline):
             component.abandon()
-    stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    try:
+        stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    except RuntimeError:  # the spider refused its settings before the stats were made
+        stats = {}
     stats["newsarchive/last_warc"] = last
     if stats.get("start_time") and not stats.get("finish_reason"):
         stats["finish_reason"] = "interrupted"

@@ -189,6 +189,7 @@ def _prepare(site: Site, locks: contextlib.ExitStack) -> None:
 def _run(sites: list[Site]) -> None:
     """All the sites' crawlers in one CrawlerProcess: one reactor run."""
     from scrapy.crawler import Crawler, CrawlerProcess
+    from scrapy.utils.reactor import install_reactor
 
     from crawler.rebuild import SharedPool, resolve_workers
     from crawler.spiders.wordpress import WordPressSpider
@@ -198,9 +199,11 @@ def _run(sites: list[Site]) -> None:
     router = SiteRouter()
     pool = SharedPool(resolve_workers(settings[0].get("EXTRACT_WORKERS", "auto")),
                       settings[0].get("EXTRACT_MP_CONTEXT", "spawn"))
-    for i, (site, site_settings) in enumerate(zip(sites, settings, strict=True)):
-        # the first crawler installs the reactor (as CrawlerProcess.create_crawler does)
-        site.crawler = Crawler(WordPressSpider, site_settings, init_reactor=i == 0)
+    # the reactor installed here, not by the first crawler as CrawlerProcess does: a
+    # first site whose spider refuses its settings would leave none for the others
+    install_reactor(settings[0]["TWISTED_REACTOR"], settings[0]["ASYNCIO_EVENT_LOOP"])
+    for site, site_settings in zip(sites, settings, strict=True):
+        site.crawler = Crawler(WordPressSpider, site_settings)
         pool.attach(site.crawler)
         router.add(site.crawler, site.url, site.out)
         args = site.args
