@@ -10,7 +10,8 @@ its own host for the crawler's politeness), writes a sites file listing them, an
 
 Both at the crawl's default politeness (no ``--delay``: DOWNLOAD_DELAY, AutoThrottle and
 robots.txt as shipped). Each mode gets fresh servers (no warm answer cache) and fresh
-output folders. Prints the wall time of each (process start to exit), the ratio, and
+output folders. Prints the wall time of each (process start to exit), the peak RSS of
+the largest process under it (``getrusage(RUSAGE_CHILDREN)``), the ratio, and
 checks that both archived the same responses and articles per site (a fast crawl of
 fewer pages is no result).
 
@@ -54,8 +55,18 @@ def sites_file(path: Path, bases: list[str], out: Path) -> Path:
     return path
 
 
-def run_mode(work: Path, folders: list[Path], mode: str) -> tuple[float, dict[str, tuple]]:
-    """One mode against fresh servers: (wall seconds, per site (responses, articles))."""
+# runs the command, then prints on stderr the peak RSS (KiB) of the largest process under
+# it (the crawl, an extraction worker, or, one at a time, the largest single crawl)
+PEAK_RSS = ("import resource, subprocess, sys; "
+            "status = subprocess.run(sys.argv[1:]).returncode; "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+            "sys.exit(status)")
+
+
+def run_mode(work: Path, folders: list[Path], mode: str
+             ) -> tuple[float, float, dict[str, tuple]]:
+    """One mode against fresh servers: (wall seconds, peak RSS MB of the largest process,
+    per site (responses, articles))."""
     out = work / mode
     with contextlib.ExitStack() as stack:
         bases = [stack.enter_context(FixtureServerProcess(f)).base for f in folders]
@@ -63,16 +74,18 @@ def run_mode(work: Path, folders: list[Path], mode: str) -> tuple[float, dict[st
         argv = [sys.executable, "-m", "crawler", "crawl", "--config", str(config),
                 "--progress", "0"] + (["--one-at-a-time"] if mode == "sequential" else [])
         started = time.monotonic()
-        proc = subprocess.run(argv, cwd=REPO, capture_output=True, text=True)
+        proc = subprocess.run([sys.executable, "-c", PEAK_RSS, *argv], cwd=REPO,
+                              capture_output=True, text=True)
         wall = time.monotonic() - started
     if proc.returncode != 0:
         sys.exit(f"{mode}: exit {proc.returncode}: {proc.stderr.strip()[-1500:]}")
+    peak_mb = int(proc.stderr.strip().splitlines()[-1]) / 1024
     counts = {}
     for site in sorted(out.iterdir()):
         stats = json.loads((site / "stats.json").read_text(encoding="utf-8"))
         counts[site.name] = (stats.get("downloader/response_count", 0),
                              stats.get("articles/written", 0))
-    return wall, counts
+    return wall, peak_mb, counts
 
 
 def main() -> int:
@@ -87,11 +100,12 @@ def main() -> int:
         results = {}
         for mode in ("at-once", "sequential"):
             results[mode] = run_mode(work, folders, mode)
-            wall, counts = results[mode]
+            wall, peak, counts = results[mode]
             print(f"{mode:>10}: {wall:6.1f} s, {sum(c[0] for c in counts.values()):,} "
                   f"responses, {sum(c[1] for c in counts.values()):,} articles, "
-                  f"{len(counts)} sites", flush=True)
-    (at_once, a), (sequential, s) = results["at-once"], results["sequential"]
+                  f"{len(counts)} sites, peak RSS {peak:.0f} MB (largest process)",
+                  flush=True)
+    (at_once, _, a), (sequential, _, s) = results["at-once"], results["sequential"]
     print(f"{args.sites} sites of {args.articles} posts, default politeness: one after "
           f"another {sequential:.1f} s, all at once {at_once:.1f} s: "
           f"{sequential / at_once:.1f}x faster")

@@ -92,8 +92,15 @@ class Site:
 def crawl_many(args: argparse.Namespace) -> int:
     """Crawl the sites of ``--config FILE`` or of several URLs at once; the exit status."""
     sites = config_sites(args) if getattr(args, "config", None) else url_sites(args)
+    hosts: dict[str, str] = {}
     for site in sites:  # every argument checked before any folder is made
         site.url = single.validate_args(site.args) or ""
+        host = urlsplit(site.url).netloc.lower()
+        if host in hosts:  # each crawl keeps its own pace: the host gets the sum
+            print(f"newsarchive crawl: warning: sites {hosts[host]} and {site.name} are both "
+                  f"on {host}: crawled at once, that host gets both crawls' requests",
+                  file=sys.stderr)
+        hosts.setdefault(host, site.name)
     start, began = dt.datetime.now().astimezone(), time.monotonic()
     with contextlib.ExitStack() as locks:
         for site in sites:
