@@ -197,9 +197,10 @@ def test_interrupted_sites_stop_whole_and_the_same_command_resumes_each(sites, a
         time.sleep(0.05)
     time.sleep(1.0)
     os.killpg(proc.pid, signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+    out_text, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err[-2000:]
     assert "Traceback" not in err
+    assert "All 2 sites at once: 0 finished, 2 interrupted, 0 failed" in out_text
     assert group_gone(proc.pid)
     for folder in folders:
         assert (folder / "crawl.running").exists()

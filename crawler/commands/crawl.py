@@ -28,6 +28,7 @@ import os
 import socket
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -407,7 +408,7 @@ class CrawlLog:
     run after run; :meth:`text` is this run's part, for the WARC (as wget keeps its log)."""
 
     def __init__(self, path: Path, settings: Any,
-                 log_filter: logging.Filter | None = None) -> None:
+                 log_filter: Callable[[logging.LogRecord], bool] | None = None) -> None:
         self.path = path
         self.start = path.stat().st_size if path.exists() else 0
         self.handler = logging.FileHandler(path, encoding="utf-8")

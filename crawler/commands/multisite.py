@@ -348,7 +348,7 @@ def _conclude(sites: list[Site], started: dt.datetime, elapsed: float,
                          site.status, {"responses": int(site.stats.get(
                              "downloader/response_count", 0)),
                              "articles": int(site.stats.get("articles/written", 0))})
-    print(format_total([(site.name, site.stats, site.error) for site in sites], elapsed),
+    print(format_total([(site.name, site.stats, site.status) for site in sites], elapsed),
           file=out_stream, flush=True)
     if any(site.status == 130 for site in sites):
         return 130

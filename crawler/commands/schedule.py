@@ -1,5 +1,6 @@
 """``newsarchive schedule FILE``: crawl each site of a sites file (``crawler.config``) on
-its cron expression or interval; also the runner behind ``newsarchive crawl --config``.
+its cron expression or interval; also the runner behind ``newsarchive crawl --config
+--one-at-a-time`` (without it, ``crawler.commands.multisite`` crawls the sites at once).
 
 Each crawl is its own subprocess, ``python -m crawler crawl URL -o DIR ...`` (Scrapy's
 reactor cannot restart): this module only builds that command's argv from the site's
@@ -293,8 +294,8 @@ class Scheduler:
 
 
 def crawl_configured(args: argparse.Namespace) -> int:
-    """``newsarchive crawl --config FILE [--site NAME]``: each site's crawl in turn, the
-    worst exit status."""
+    """``newsarchive crawl --config FILE [--site NAME] --one-at-a-time``: each site's
+    crawl in turn, the worst exit status."""
     if args.url or args.out:
         raise NewsarchiveError("--config takes the URL and the output folder from the file "
                                "(give neither, or no --config)")
