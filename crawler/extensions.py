@@ -5,7 +5,8 @@
 ``newsarchive crawl --progress`` sets it). Politeness extensions are in
 ``crawler.politeness``.
 
-Settings read: ``NEWSARCHIVE_PROGRESS_INTERVAL``.
+Settings read: ``NEWSARCHIVE_PROGRESS_INTERVAL``, ``NEWSARCHIVE_PROGRESS_LABEL`` (put
+before each line: the site's name when several sites are crawled at once).
 """
 
 from __future__ import annotations
@@ -53,7 +54,9 @@ class CrawlProgress:
             self.task.stop()
 
     def report(self) -> None:
-        print(progress_line(self.crawler.stats.get_stats(), time.monotonic() - self.started,
-                            self.previous, time.monotonic()), file=sys.stderr, flush=True)
+        line = progress_line(self.crawler.stats.get_stats(), time.monotonic() - self.started,
+                             self.previous, time.monotonic())
+        label = self.crawler.settings.get("NEWSARCHIVE_PROGRESS_LABEL")  # many sites: which
+        print(f"{label}: {line}" if label else line, file=sys.stderr, flush=True)
         self.previous = (time.monotonic(),
                          self.crawler.stats.get_value("response_received_count", 0))

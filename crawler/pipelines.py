@@ -2,7 +2,8 @@
 
 Extraction (trafilatura, lxml) is CPU-heavy and never runs on the reactor thread: each
 post goes to ``crawler.rebuild.ExtractionPool`` (the one worker pool, also used by
-``newsarchive extract``) with ``EXTRACT_WORKERS`` processes. With
+``newsarchive extract``) with ``EXTRACT_WORKERS`` processes; when several sites are
+crawled in one process, their crawls share one pool (``crawler.rebuild.SharedPool``). With
 the asyncio reactor the future is awaited through ``asyncio.wrap_future``; with another
 reactor a thread waits on it (``deferToThread``).
 
@@ -54,7 +55,7 @@ from crawler.errors import NewsarchiveError
 from crawler.incremental import state_for_crawler
 from crawler.items import Article, PostItem, article_id
 from crawler.middlewares import WarcSession
-from crawler.rebuild import ExtractionPool, resolve_workers
+from crawler.rebuild import ExtractionPool, PoolLease, SharedPool, resolve_workers
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -66,7 +67,8 @@ FINISH_REASON_ARTICLES_ERROR = "articles_write_error"
 class ArticlePipeline:
     """Item pipeline turning PostItems into deduplicated lines of ``articles.jsonl``."""
 
-    def __init__(self, crawler: Crawler, path: Path, pool: ExtractionPool) -> None:
+    def __init__(self, crawler: Crawler, path: Path,
+                 pool: ExtractionPool | PoolLease) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.output = ArticleJsonl(path)
@@ -82,8 +84,9 @@ class ArticlePipeline:
             if not settings.get("ARCHIVE_DIR"):
                 raise NotConfigured("neither NEWSARCHIVE_ARTICLES nor ARCHIVE_DIR is set")
             path = Path(settings["ARCHIVE_DIR"]) / "articles.jsonl"
-        pool = ExtractionPool(resolve_workers(settings.get("EXTRACT_WORKERS", "auto")),
-                              settings.get("EXTRACT_MP_CONTEXT", "spawn"))
+        pool = SharedPool.for_crawler(  # many sites in one process: their one pool
+            crawler, resolve_workers(settings.get("EXTRACT_WORKERS", "auto")),
+            settings.get("EXTRACT_MP_CONTEXT", "spawn"))
         return cls(crawler, Path(path), pool)
 
     # -- lifecycle ---------------------------------------------------------------------

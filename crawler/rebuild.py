@@ -1,7 +1,8 @@
 """Articles from WARCs (no network), and THE extraction worker pool.
 
 - :class:`ExtractionPool`: the one pool of extraction processes, used by the crawl's
-  ``ArticlePipeline`` (one future per post, awaited off the reactor thread) and by
+  ``ArticlePipeline`` (one future per post, awaited off the reactor thread; the crawls
+  of one process share one pool through :class:`SharedPool`) and by
   re-extraction (:meth:`ExtractionPool.map_ordered`: results in post order, a bounded
   number in flight). ``EXTRACT_WORKERS`` / ``--workers`` go through
   :func:`resolve_workers` (a number or ``auto``).
@@ -167,6 +168,77 @@ class ExtractionPool:
                 yield done, future.result()
         finally:
             self.shutdown()
+
+
+class SharedPool:
+    """One :class:`ExtractionPool` for all the crawls of one process.
+
+    Several crawls in one process (``crawler.commands.multisite``: many sites at once)
+    would otherwise start one pool each: N sites times ``EXTRACT_WORKERS`` processes on
+    a 2-core machine, each holding trafilatura's memory. The runner makes one
+    ``SharedPool`` and :meth:`attach`-es it to every crawler (crawler-scoped, as the WARC
+    session is: no module global); each crawl's ``ArticlePipeline`` then takes a
+    :class:`PoolLease` through :meth:`for_crawler` instead of a pool of its own. The
+    processes start with the first lease and stop with the last one, so the process
+    never runs more than ``workers`` extraction processes. A crawler without a shared
+    pool (one site) gets its own :class:`ExtractionPool`, as before.
+    """
+
+    CRAWLER_ATTR = "_newsarchive_shared_pool"
+
+    def __init__(self, workers: int, mp_context: str = "spawn") -> None:
+        self.pool = ExtractionPool(workers, mp_context)
+        self.leases = 0
+
+    def attach(self, crawler: object) -> None:
+        setattr(crawler, self.CRAWLER_ATTR, self)
+
+    @classmethod
+    def for_crawler(cls, crawler: object, workers: int, mp_context: str = "spawn"
+                    ) -> ExtractionPool | PoolLease:
+        """The crawler's lease on its shared pool, or a pool of its own."""
+        shared = getattr(crawler, cls.CRAWLER_ATTR, None)
+        if isinstance(shared, SharedPool):
+            return PoolLease(shared)
+        return ExtractionPool(workers, mp_context)
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop the processes whatever the leases (the runner's last word)."""
+        self.leases = 0
+        self.pool.shutdown(wait=wait)
+
+
+class PoolLease:
+    """One crawl's use of a :class:`SharedPool`, with :class:`ExtractionPool`'s methods:
+    :meth:`shutdown` gives the lease back, and the last one stops the processes."""
+
+    def __init__(self, shared: SharedPool) -> None:
+        self.shared = shared
+        self.workers = shared.pool.workers
+        self.held = False
+
+    def start(self) -> None:
+        if not self.held:
+            self.held = True
+            self.shared.leases += 1
+        self.shared.pool.start()
+
+    def submit(self, post: PostItem) -> Future[ExtractResult]:
+        if not self.held:  # given back: the crawl is being stopped
+            raise RuntimeError("the extraction pool is shut down")
+        return self.shared.pool.submit(post)
+
+    def restart(self) -> None:
+        """A worker died: the shared pool is broken for every crawl, replace it."""
+        self.shared.pool.restart()
+
+    def shutdown(self, wait: bool = True) -> None:
+        if not self.held:
+            return
+        self.held = False
+        self.shared.leases -= 1
+        if self.shared.leases <= 0:
+            self.shared.pool.shutdown(wait=wait)
 
 
 # --------------------------------------------------------------------------- WARCs -> posts
@@ -335,6 +407,7 @@ def rebuild_from_warcs(paths: Iterable[str | os.PathLike[str]],
         yield article
 
 
-__all__ = ["AUTO_WORKERS_MAX", "MP_CONTEXTS", "ExtractionPool", "iter_extracted",
+__all__ = ["AUTO_WORKERS_MAX", "MP_CONTEXTS", "ExtractionPool", "PoolLease", "SharedPool",
+           "iter_extracted",
            "iter_posts_from_warcs", "rebuild_from_warcs", "resolve_workers"]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +36,16 @@ class CrawlLog:
     """``DIR/crawl.log``: the crawl's whole log at INFO (tracebacks included), appended
     run after run; :meth:`text` is this run's part, for the WARC (as wget keeps its log)."""
 
-    def __init__(self, path: Path, settings: Any) -> None:
+    def __init__(self, path: Path, settings: Any,
+                 log_filter: Callable[[logging.LogRecord], bool] | None = None) -> None:
         self.path = path
         self.start = path.stat().st_size if path.exists() else 0
         self.handler = _LogFile(path, encoding="utf-8")
         self.handler.setLevel(logging.INFO)
         self.handler.setFormatter(logging.Formatter(settings.get("LOG_FORMAT"),
                                                     settings.get("LOG_DATEFORMAT")))
+        if log_filter is not None:  # many sites in one process: this site's records
+            self.handler.addFilter(log_filter)
         # first: it formats each record before the terminal's one-line filter trims it
         logging.getLogger().handlers.insert(0, self.handler)
 

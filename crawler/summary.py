@@ -156,3 +156,19 @@ def format_summary(stats: Mapping[str, Any], *, url: str, out: Path | None,
                      + (f" (waited {waited:.0f} s for Retry-After)" if waited else ""))
     lines.append(f"  time       {elapsed:.1f} s ({stats.get('finish_reason', 'unknown')})")
     return "\n".join(lines)
+
+
+def format_total(sites: list[tuple[str, Mapping[str, Any], int]], elapsed: float) -> str:
+    """The closing line of several sites crawled at once: ``(name, stats, exit status)``
+    per site (0 finished, 130 interrupted, else failed), the wall time of them all."""
+    failed = [name for name, _stats, status in sites if status not in (0, 130)]
+    interrupted = sum(1 for _n, _s, status in sites if status == 130)
+    total = {key: sum(int(stats.get(key, 0) or 0) for _n, stats, _s in sites)
+             for key in ("downloader/response_count", "articles/written", "warc/bytes")}
+    return (f"All {len(sites)} sites at once: "
+            f"{len(sites) - len(failed) - interrupted} finished, "
+            + (f"{interrupted} interrupted, " if interrupted else "")
+            + f"{len(failed)} failed" + (f" ({', '.join(failed)})" if failed else "")
+            + f"; {total['downloader/response_count']:,} responses, "
+            f"{total['articles/written']:,} articles, {_size(total['warc/bytes'])} WARC; "
+            f"{elapsed:.1f} s")

@@ -124,3 +124,24 @@ def test_sigterm_stops_the_scheduler_and_its_crawl_cleanly(tmp_path: Path) -> No
     assert "tintay: started " in out and ", exit 130" in out, out
     assert out.rstrip().endswith("scheduler stopped"), out
     assert "run the same command to resume" in log.read_text()
+
+
+def test_a_profile_defined_in_the_sites_file_is_the_one_the_crawl_uses(tmp_path: Path,
+                                                                       servers) -> None:
+    """A [[profile]] of the file (here: no tag or author pages) reaches the crawl, in
+    process (crawl --config) and in a subprocess (--one-at-a-time, and the scheduler)."""
+    kontum, _ = servers
+    profile = ('[[profile]]\nname = "khong-the"\ndeny = ["/tag/", "/author/"]\n'
+               'description = "kontumtv without tag and author pages"\n')
+    config = sites_file(tmp_path, {"kontum": kontum}, 'profile = "khong-the"\nmax_pages = 0\n')
+    config.write_text(profile + config.read_text(encoding="utf-8"), encoding="utf-8")
+    for extra in ([], ["--one-at-a-time"]):
+        out = tmp_path / "out" / "kontum"
+        proc = newsarchive("crawl", "--config", str(config), "--progress", "0", *extra)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        index = (out / "index.cdxj").read_text(encoding="utf-8")
+        assert "/tag/" not in index and "/author/" not in index
+        assert "/category/" in index and crawled(out)  # the whole site, but those pages
+        import shutil
+
+        shutil.rmtree(out)

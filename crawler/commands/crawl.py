@@ -1,10 +1,13 @@
 """``newsarchive crawl URL --out DIR``: crawl a WordPress news site into WARC + articles.
 
-Runs the ``wordpress`` spider in-process (Scrapy's CrawlerProcess: one crawl per
+Runs the ``wordpress`` spider in-process (Scrapy's CrawlerProcess: one reactor run per
 process, the Twisted reactor cannot restart). Writes ``DIR/warc/*.warc.gz`` (capture
 middleware), ``DIR/articles.jsonl`` (article pipeline) and, at the end, ``DIR/index.cdxj``
 (``archive.index``), then prints a one-screen summary built from the crawl's stats.
 Progress lines go to stderr every ``--progress`` seconds.
+
+Several URLs, or ``--config FILE``: ``crawler.commands.multisite`` crawls them all at
+once in one process, each site into its own folder with everything above.
 
 ``--replay-from DIR_OR_WARCS`` answers every request from existing WARCs (no network;
 ``crawler.handlers.WarcReplayDownloadHandler``).
@@ -85,12 +88,17 @@ def register(subparsers: Any) -> None:
         description="Crawl a WordPress news site from its base URL: every exchange into "
                     "DIR/warc/*.warc.gz, DIR/index.cdxj, and one JSON record per article "
                     "in DIR/articles.jsonl.")
-    p.add_argument("url", nargs="?", help="base URL of the site (http://host[:port]/)")
+    p.add_argument("url", nargs="*", metavar="URL",
+                   help="base URL of the site (http://host[:port]/); several URLs are "
+                        "crawled at once, each into DIR/<host>[_<port>]/")
     p.add_argument("--out", "-o", metavar="DIR", help="output folder")
     p.add_argument("--config", metavar="FILE",
                    help="crawl the sites of this sites file (TOML, docs/sites.example.toml) "
-                        "one after another, instead of URL -o DIR; --site NAME: only that "
-                        "site of FILE; the options below apply to every site")
+                        "all at once in this process, instead of URL -o DIR; --site NAME: "
+                        "only that site of FILE; the options below apply to every site")
+    p.add_argument("--one-at-a-time", action="store_true",
+                   help="with --config: crawl the sites one after another (one crawl "
+                        "process each), as before sites were crawled at once")
     p.add_argument("--replay-from", action="append", default=[], metavar="DIR_OR_WARC",
                    help="answer every request from these WARC files / crawl folders "
                         "(no network; repeatable)")
@@ -100,6 +108,7 @@ def register(subparsers: Any) -> None:
              'newsarchive crawl https://kontumtv.vn/ -o out/kontumtv --contact https://you.example/contact',
              'newsarchive crawl https://kontumtv.vn/ -o out/kontumtv --since 2025-01-01',
              'newsarchive crawl https://kontumtv.vn/ -o out/again --replay-from out/kontumtv',
+             'newsarchive crawl https://a.example/ https://b.example/ -o out  # out/a.example/ ...',
              'newsarchive crawl --config sites.toml --site kontumtv',
              'newsarchive crawl https://kontumtv.vn/ -o out/a --redis redis://10.0.0.5:6379/0')
     p.set_defaults(func=lambda args: run(args, p))
@@ -128,13 +137,21 @@ def _redis_overrides(args: argparse.Namespace, url: str | None, *, check: bool
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser | None = None) -> int:
-    if getattr(args, "config", None):  # many sites: one crawl subprocess each
-        if getattr(args, "redis", None):
-            raise NewsarchiveError("--redis shares the frontier of one site (URL -o DIR); "
-                                   "not with --config")
-        from crawler.commands.schedule import crawl_configured
+    urls = [args.url] if isinstance(args.url, str) else list(args.url or [])
+    if getattr(args, "redis", None) and (getattr(args, "config", None) or len(urls) > 1):
+        raise NewsarchiveError("--redis shares the frontier of one site (URL -o DIR); "
+                               "not with --config or several URLs")
+    if getattr(args, "config", None) and getattr(args, "one_at_a_time", False):
+        from crawler.commands.schedule import crawl_configured  # one subprocess per site
 
         return crawl_configured(args)
+    if getattr(args, "config", None) or len(urls) > 1:  # many sites in this process
+        from crawler.commands.multisite import crawl_many
+
+        return crawl_many(args)
+    if getattr(args, "one_at_a_time", False):
+        raise NewsarchiveError("--one-at-a-time goes with --config")
+    args.url = urls[0] if urls else None
     missing = [name for name, value in (("url", args.url), ("--out/-o", args.out)) if not value]
     if missing and parser is not None:  # argparse's own message, as before --config
         parser.error(f"the following arguments are required: {', '.join(missing)}")
@@ -224,11 +241,18 @@ def build_settings(args: argparse.Namespace, out: Path) -> dict[str, Any]:
 
 def run_crawl(args: argparse.Namespace, *, out_stream: Any = None) -> int:
     """Validate, crawl, index, summarise. Returns the exit status."""
-    url = _validate(args)
+    url = validate_args(args)
     out = make_output_dir(args.out)
     overrides = build_settings(args, out)
-    marker = _resume_or_start(out, url or "", overrides)
+    marker = resume_or_start(out, url or "", overrides)
     stats = _crawl(args, url, overrides)
+    return conclude(args, url, out, marker, stats, out_stream or sys.stdout)
+
+
+def conclude(args: argparse.Namespace, url: str | None, out: Path, marker: Any,
+             stats: dict[str, Any], out_stream: Any) -> int:
+    """After the crawl: the resume marker, index, log and stats kept, summary; the exit
+    status (a crawl that could not start: :class:`NewsarchiveError`)."""
     reason = stats.get("finish_reason")
     if reason not in INTERRUPTED and reason not in WRITE_ERRORS:
         marker.finish()  # nothing to resume: the next crawl into DIR starts afresh
@@ -239,10 +263,10 @@ def run_crawl(args: argparse.Namespace, *, out_stream: Any = None) -> int:
             str(error) if isinstance(error, ArchiveError)
             else f"the crawl did not start: {type(error).__name__}: {error}" if error
             else "the crawl did not start (see the log above; -v for more)")
-    return _report(args, url, out, stats, out_stream or sys.stdout)
+    return _report(args, url, out, stats, out_stream)
 
 
-def _validate(args: argparse.Namespace) -> str | None:
+def validate_args(args: argparse.Namespace) -> str | None:
     """Every argument checked before the output folder is made: one line, exit 2."""
     from crawler.discovery import parse_since
     from crawler.limits import PACE_RANGES
@@ -272,14 +296,12 @@ def _validate(args: argparse.Namespace) -> str | None:
     return url
 
 
-def _crawl(args: argparse.Namespace, url: str | None, overrides: dict[str, Any]
-           ) -> dict[str, Any]:
-    """Run the crawl in this process; its stats (``setup_error``: why it did not start)."""
-    from scrapy.crawler import CrawlerProcess
+def crawl_settings(overrides: dict[str, Any]) -> Any:
+    """The crawl's Scrapy ``Settings``: the project's, *overrides* at 'cmdline' priority,
+    the progress extension and the resume middleware added to the project's own."""
     from scrapy.settings import Settings
 
     from crawler.limits import check_pace_settings
-    from crawler.spiders.wordpress import WordPressSpider
 
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
@@ -292,6 +314,17 @@ def _crawl(args: argparse.Namespace, url: str | None, overrides: dict[str, Any]
     middlewares.setdefault("crawler.frontier.SharedRobotsTxt", 970)  # resuming / --redis
     settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
     check_pace_settings(settings)  # -s DOWNLOAD_DELAY=nan: one line, not an engine traceback
+    return settings
+
+
+def _crawl(args: argparse.Namespace, url: str | None, overrides: dict[str, Any]
+           ) -> dict[str, Any]:
+    """Run the crawl in this process; its stats (``setup_error``: why it did not start)."""
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.spiders.wordpress import WordPressSpider
+
+    settings = crawl_settings(overrides)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(WordPressSpider)
     setup_errors: list[BaseException] = []  # a component refusing its settings, e.g.
@@ -299,14 +332,14 @@ def _crawl(args: argparse.Namespace, url: str | None, overrides: dict[str, Any]
                   max_pages=args.max_pages or None).addErrback(
         lambda failure: setup_errors.append(failure.value))
     if not args.verbose:
-        _one_line_log_records()  # after crawl(): Scrapy installs its root handler there
+        one_line_log_records()  # after crawl(): Scrapy installs its root handler there
     log = CrawlLog(Path(overrides["ARCHIVE_DIR"]) / CRAWL_LOG, settings)
     started = time.monotonic()
     try:
         process.start()
     finally:
         log.close()
-    stats = _finish(crawler, time.monotonic() - started)
+    stats = finish_crawl(crawler, time.monotonic() - started)
     stats["newsarchive/crawl_log"] = log
     if setup_errors:
         stats["setup_error"] = setup_errors[0]
@@ -378,7 +411,7 @@ def contact_warning(url: str, contact: str | None) -> str | None:
             f"you; give the site's webmaster a way to reach you (--contact URL)")
 
 
-def _resume_or_start(out: Path, url: str, overrides: dict[str, Any]) -> Any:
+def resume_or_start(out: Path, url: str, overrides: dict[str, Any]) -> Any:
     """Repair what a killed crawl left in ``out``; resume an interrupted crawl (the marker
     ``out/crawl.running`` is still there) from its own archive (``crawler.resume``);
     refuse a folder another live crawl writes into. Returns the marker, now set."""
@@ -409,7 +442,7 @@ def _resume_or_start(out: Path, url: str, overrides: dict[str, Any]) -> Any:
     return marker
 
 
-def _finish(crawler: Any, elapsed: float) -> dict[str, Any]:
+def finish_crawl(crawler: Any, elapsed: float) -> dict[str, Any]:
     """The crawl's stats, after closing what a forced stop (a second Ctrl-C: the reactor
     stops at once, no ``spider_closed``) left open: the WARC file (renamed from
     ``.open``), the extraction workers, articles.jsonl."""
@@ -447,7 +480,7 @@ class _NoTraceback(logging.Filter):
         return True
 
 
-def _one_line_log_records() -> None:
+def one_line_log_records() -> None:
     for handler in logging.getLogger().handlers:
         if not any(isinstance(f, _NoTraceback) for f in handler.filters):
             handler.addFilter(_NoTraceback())

@@ -1,5 +1,6 @@
 """``newsarchive schedule FILE``: crawl each site of a sites file (``crawler.config``) on
-its cron expression or interval; also the runner behind ``newsarchive crawl --config``.
+its cron expression or interval; also the runner behind ``newsarchive crawl --config
+--one-at-a-time`` (without it, ``crawler.commands.multisite`` crawls the sites at once).
 
 Each crawl is its own subprocess, ``python -m crawler crawl URL -o DIR ...`` (Scrapy's
 reactor cannot restart): this module only builds that command's argv from the site's
@@ -194,10 +195,17 @@ def run_site(site: SiteConfig, argv: list[str], runner: SiteRunner, *,
                 counts = summary_counts(fh.read())
         else:
             status, counts = runner.crawl(argv, fd), {}
-        record = {"start": start.isoformat(timespec="seconds"),
-                  "duration": round(time.monotonic() - began, 1), "exit": status, **counts}
-        (site.out / RECORD_NAME).write_text(json.dumps(record) + "\n", encoding="utf-8")
-        return status, record
+        return status, write_record(site.out, start, time.monotonic() - began, status, counts)
+
+
+def write_record(out: Path, start: dt.datetime, duration: float, status: int,
+                 counts: dict[str, int]) -> dict[str, Any]:
+    """``out/schedule.json``: when the site's last run started (the scheduler's clock),
+    how long it took, its exit status and counts."""
+    record = {"start": start.isoformat(timespec="seconds"), "duration": round(duration, 1),
+              "exit": status, **counts}
+    (out / RECORD_NAME).write_text(json.dumps(record) + "\n", encoding="utf-8")
+    return record
 
 
 _COUNTS = {"responses": re.compile(r"^\s+responses\s+([\d,]+)", re.M),
@@ -285,8 +293,8 @@ class Scheduler:
 
 
 def crawl_configured(args: argparse.Namespace) -> int:
-    """``newsarchive crawl --config FILE [--site NAME]``: each site's crawl in turn, the
-    worst exit status."""
+    """``newsarchive crawl --config FILE [--site NAME] --one-at-a-time``: each site's
+    crawl in turn, the worst exit status."""
     if args.url or args.out:
         raise NewsarchiveError("--config takes the URL and the output folder from the file "
                                "(give neither, or no --config)")
