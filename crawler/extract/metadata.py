@@ -50,6 +50,7 @@ _MODIFIED_VISIBLE_XPATH = lxml.etree.XPath(
 _TIME_PUBLISHED_XPATH = lxml.etree.XPath(
     ".//time[@datetime and (" + class_pred("published", "entry-date")
     + " or @itemprop='datePublished')]/@datetime")
+_TIME_ANY_XPATH = lxml.etree.XPath(".//time[@datetime]")
 _TIME_MODIFIED_XPATH = lxml.etree.XPath(
     ".//time[@datetime and (" + class_pred("updated") + " or @itemprop='dateModified')]"
     "/@datetime")
@@ -413,7 +414,20 @@ def _published(page: _Page) -> tuple[str | None, str | None, str | None]:
     if not seen and page.heads and page.container is not None:
         default_year = page.url_date[0] if page.url_date else None
         seen = _dates_between(page.heads[0], page.container, default_year, page.now)
+    if not seen and not structured:
+        seen = _first_time(page)
     return pick_date(structured, seen, page.url_date)
+
+
+def _first_time(page: _Page) -> DateCandidates:
+    """The first ``<time datetime>`` of the post without a class saying what it is: the
+    last of the visible candidates (a page stating no date otherwise)."""
+    for el in _TIME_ANY_XPATH(page.scope):
+        raw = el.get("datetime") or ""
+        iso = parse_iso(raw) if in_page_content(el) else None
+        if iso:
+            return [(iso, raw, "visible")]
+    return []
 
 
 def _modified(page: _Page, published: str | None) -> tuple[str | None, str | None]:
