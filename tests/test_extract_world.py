@@ -69,6 +69,18 @@ def test_a_bare_time_element_in_the_post_is_read_when_nothing_else_dates_it():
     assert (article.date_published, article.date_published_source) == ("2022-01-25", "visible")
 
 
+def test_a_bare_time_element_before_the_headline_or_after_the_story_opens_is_not_read():
+    top_bar = _page().replace(b'<nav>', b'<time datetime="2026-05-01">1.5.</time><nav>')
+    assert extract_page(top_bar, "http://dorfbote.test/turnhalle/").article \
+        .date_published is None
+    comment = _page().replace(b'</div></article>',
+                              b'<p><time datetime="2022-02-03">3.2.</time> Leser</p>'
+                              b'</div></article>')
+    # not read as the post's meta line (htmldate, the last resort, may still read it)
+    assert extract_page(comment, "http://dorfbote.test/turnhalle/").article \
+        .date_published_source != "visible"
+
+
 def test_a_bare_time_element_never_overrides_a_structured_date():
     line = '<time datetime="2022-01-25">25.1.</time>'
     head = '<meta property="article:published_time" content="2022-01-20T08:00:00+01:00">'
