@@ -104,3 +104,31 @@ def test_a_bare_time_element_never_overrides_a_structured_date():
 ])
 def test_site_suffixes_with_a_day_or_a_full_width_separator(title, sites, expected):
     assert strip_site_suffix(title, sites) == expected
+
+
+def _blogger_page(date_header: str) -> bytes:
+    paras = "".join(f"<p>{p}</p>" for p in STORY)
+    return f"""<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">
+<title>Dorfblog: Turnhalle wird saniert</title></head><body>
+<div class="sidebar"><div class="widget HTML"><span class="date">01.07.2025</span></div></div>
+<div class="main"><div class="widget Blog" id="Blog1"><div class="date-outer">
+<h2 class="date-header"><span>{date_header}</span></h2><div class="post hentry">
+<h3 class="post-title entry-title">Turnhalle wird saniert</h3>
+<div class="post-body entry-content">{paras}</div></div></div></div></div>
+</body></html>""".encode()
+
+
+def test_bloggers_date_header_in_its_blog_widget_dates_the_post():
+    article = extract_page(_blogger_page("Freitag, 5. Juni 2015"),
+                           "http://dorfblog.test/2015/06/turnhalle.html").article
+    assert (article.date_published, article.date_published_source) == ("2015-06-05", "visible")
+    assert "01.07.2025" not in (article.date_published_raw or "")  # the sidebar's widget
+
+
+def test_the_old_default_themes_postmetadata_line_dates_the_post():
+    # printed after the post's text, as the old default theme (Kubrick) does
+    line = ('<p class="postmetadata">Dieser Beitrag wurde am Samstag, 3. Dezember 2011 '
+            'veröffentlicht.</p>')
+    page = _page().replace(b"</div></article>", b"</div>" + line.encode() + b"</article>")
+    article = extract_page(page, "http://dorfbote.test/?p=12").article
+    assert (article.date_published, article.date_published_source) == ("2011-12-03", "visible")

@@ -44,7 +44,8 @@ _DATE_VISIBLE_XPATH = lxml.etree.XPath(
     ".//*[" + class_pred("entry-date", "posted-on", "td-post-date", "jeg_meta_date",
                          "post-date", "entry-meta-date", "meta-date", "date-post",
                          "post-time", "published", "article-date", "news-date", "time-post",
-                         "post-meta-date", "ngay-dang", "date") + "]")
+                         "post-meta-date", "ngay-dang", "date", "date-header",
+                         "postmetadata") + "]")
 _MODIFIED_VISIBLE_XPATH = lxml.etree.XPath(
     ".//*[" + class_pred("updated", "entry-date-modified", "modified", "post-modified") + "]")
 _TIME_PUBLISHED_XPATH = lxml.etree.XPath(
