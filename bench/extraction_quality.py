@@ -29,8 +29,9 @@ Sets (the benchmark data sits beside the checkout in ../shared/benchmarks, read-
   newsletter calls, "Read more", bylines: long unmatched lines are mostly paragraphs the
   truth parser left out; SOURCE.md defines no such measure: it is this bench's own, and
   many of the lines it counts are list items, tables, subheads and bylines of the
-  story that the truth parsers leave out). Plain trafilatura's title, date and authors come from the same
-  single ``bare_extraction(include_comments=False, with_metadata=True)`` call as its text.
+  story that the truth parsers leave out). Plain trafilatura's title, date and authors
+  come from the same single ``bare_extraction(include_comments=False,
+  with_metadata=True)`` call as its text.
 
 The baseline is ``trafilatura.extract(html, include_comments=False)`` (reached through
 ``crawler.extract.baseline_text``, and ``baseline_record`` for the real-pages sets:
