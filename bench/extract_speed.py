@@ -1,6 +1,6 @@
 """Extraction speed: ``crawler.extract.extract_page`` vs plain trafilatura, same pages, one run.
 
-    .venv/bin/python bench/extract_speed.py [--sets gold,scrapinghub,trafilatura]
+    .venv/bin/python bench/extract_speed.py [--sets gold,scrapinghub,trafilatura,fundus,htmldate]
         [--limit N] [--repeat 1] [--save FILE | --check FILE] [--profile FILE.prof]
 
 Runs sequentially in this process (one core: the figure is per-page CPU time, which is
@@ -32,7 +32,9 @@ if str(REPO) not in sys.path:
 
 from bench.extraction_quality import (  # noqa: E402
     Page,
+    fundus_pages,
     gold_articles,
+    htmldate_pages,
     read_page,
     scrapinghub_pages,
     trafilatura_pages,
@@ -58,6 +60,9 @@ def load(sets: list[str], limit: int | None) -> list[tuple[str, str, bytes, dict
     if "trafilatura" in sets:
         pages += [dataclasses.replace(p, key="te/" + p.key)
                   for p in trafilatura_pages(limit)[0]]
+    for name, real in (("fundus", fundus_pages), ("htmldate", htmldate_pages)):
+        if name in sets:  # the real pages (real-pages/SOURCE.md), not in the default run
+            pages += [dataclasses.replace(p, key=f"{name}/{p.key}") for p, _, _ in real(limit)]
     out += [(p.key, p.url, read_page(p), {}) for p in pages]
     return out
 
@@ -70,7 +75,8 @@ def digest(article: object) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sets", default="gold,scrapinghub,trafilatura")
+    ap.add_argument("--sets", default="gold,scrapinghub,trafilatura",
+                    help="comma-separated: gold, scrapinghub, trafilatura, fundus, htmldate")
     ap.add_argument("--limit", type=int, default=None, help="pages per benchmark set")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--no-baseline", action="store_true")

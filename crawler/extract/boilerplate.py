@@ -84,10 +84,12 @@ _BOILERPLATE_LINES = frozenset(s.casefold() for s in (
 ))
 
 # An element below one of these is outside the post (never metadata, never the body).
+# Blogger's main column is a widget too ("widget Blog"): it is not outside the post.
 _OUTSIDE_CONTENT = lxml.etree.XPath(
     "ancestor::*[self::aside or self::nav or ((self::footer or self::header) and "
-    "not(ancestor::article or ancestor::main)) or "
-    + class_pred("widget", "sidebar", "comments-area", "comment", "comment-body",
+    "not(ancestor::article or ancestor::main)) or (" + class_pred("widget") + " and not("
+    + class_pred("Blog") + ")) or "
+    + class_pred("sidebar", "comments-area", "comment", "comment-body",
                  "related-posts", "jp-relatedposts")
     + " or " + id_pred("comments", "respond", "sidebar") + "]")
 

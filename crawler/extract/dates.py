@@ -67,6 +67,35 @@ _EN_MONTHS = {
     "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }
 
+# Month names of the other languages news pages print day-first ("13. Januar 2014",
+# "5 de marzo de 2020", "12 mars 2020"): German, French, Spanish, Italian, Portuguese,
+# Dutch, with their usual abbreviations (without the dot). English names are in
+# _EN_MONTHS (also read month-first); a name meaning the same month in two languages is
+# listed once.
+_OTHER_MONTHS = {
+    # de
+    "januar": 1, "jänner": 1, "februar": 2, "feber": 2, "märz": 3, "mär": 3, "mai": 5,
+    "juni": 6, "juli": 7, "oktober": 10, "okt": 10, "dezember": 12, "dez": 12,
+    # fr
+    "janvier": 1, "janv": 1, "février": 2, "févr": 2, "fevrier": 2, "mars": 3, "avril": 4,
+    "avr": 4, "juin": 6, "juillet": 7, "juil": 7, "août": 8, "aout": 8, "septembre": 9,
+    "octobre": 10, "novembre": 11, "décembre": 12, "déc": 12, "decembre": 12,
+    # es
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
+    "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11,
+    "diciembre": 12,
+    # it
+    "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
+    "settembre": 9, "ottobre": 10, "dicembre": 12,
+    # pt
+    "janeiro": 1, "fevereiro": 2, "março": 3, "maio": 5, "junho": 6, "julho": 7,
+    "setembro": 9, "outubro": 10, "dezembro": 12,
+    # nl
+    "januari": 1, "februari": 2, "maart": 3, "mei": 5, "augustus": 8,
+}
+_DAY_FIRST_MONTHS = {**_EN_MONTHS, **_OTHER_MONTHS}
+_DAY_FIRST_ALT = "|".join(sorted(_DAY_FIRST_MONTHS, key=len, reverse=True))
+
 _ISO_RE = re.compile(
     r"(?<!\d)(\d{4})-(\d{2})-(\d{2})"
     r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?(?!\d)",
@@ -88,9 +117,10 @@ _VN_MONTH_FIRST_RE = re.compile(
 _EN_MDY_RE = re.compile(
     r"\b(" + "|".join(sorted(_EN_MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{1,2})"
     r"(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.I)
+# 21 September 2017, 13. Januar 2014, 5 de marzo de 2020, 1er avril 2020
 _EN_DMY_RE = re.compile(
-    r"\b(\d{1,2})(?:st|nd|rd|th)?\.?\s+(" + "|".join(sorted(_EN_MONTHS, key=len, reverse=True))
-    + r")\.?,?\s+(\d{4})\b", re.I)
+    r"\b(\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?(" + _DAY_FIRST_ALT
+    + r")\.?,?\s+(?:de\s+)?(\d{4})\b", re.I)
 # day/month without a year: "ngày 21/9", "21/9" (only used with a default year)
 _DM_RE = re.compile(r"(?<![\d/.-])(\d{1,2})\s*/\s*(\d{1,2})(?![\d/])")
 _TIME_RE = re.compile(
@@ -150,7 +180,7 @@ def _month_value(token: str) -> int | None:
     if token.isdigit():
         value = int(token)
         return value if 1 <= value <= 12 else None
-    return _VN_MONTH_WORDS.get(token) or _EN_MONTHS.get(token.rstrip("."))
+    return _VN_MONTH_WORDS.get(token) or _DAY_FIRST_MONTHS.get(token.rstrip("."))
 
 
 def _format(day: date, clock: tuple[int, int, int] | None, tz: timezone | None) -> str:
@@ -324,7 +354,8 @@ def to_datetime(value: str) -> datetime | None:
 BODY_DATE_RE = re.compile(r"(?:ngày|hôm)\s+\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?", re.I)
 #: a full date (day, month and year) somewhere in a line of text
 FULL_DATE_RE = re.compile(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{4}-\d{2}-\d{2}"
-                          r"|\d{1,2}\s+tháng\s+\S+\s*,?\s*(?:năm\s+)?\d{4}", re.I)
+                          r"|\d{1,2}\s+tháng\s+\S+\s*,?\s*(?:năm\s+)?\d{4}|"
+                          + _EN_DMY_RE.pattern + "|" + _EN_MDY_RE.pattern, re.I)
 _UPLOADS_RE = re.compile(r"/wp-content/uploads/((?:19|20)\d{2})/(\d{2})/")
 
 

@@ -32,7 +32,7 @@ from crawler.extract.dates import (
     parse_iso,
     pick_date,
 )
-from crawler.extract.html import absolute_url, class_pred, first_line, visible
+from crawler.extract.html import absolute_url, class_pred, first_line, text_longer, visible
 from crawler.extract.jsonld import JsonLd, ld_list, ld_names, ld_text, read_jsonld
 from crawler.extract.textnorm import clean_author, clean_line, strip_site_suffix
 
@@ -44,7 +44,8 @@ _DATE_VISIBLE_XPATH = lxml.etree.XPath(
     ".//*[" + class_pred("entry-date", "posted-on", "td-post-date", "jeg_meta_date",
                          "post-date", "entry-meta-date", "meta-date", "date-post",
                          "post-time", "published", "article-date", "news-date", "time-post",
-                         "post-meta-date", "ngay-dang", "date") + "]")
+                         "post-meta-date", "ngay-dang", "date", "date-header",
+                         "postmetadata") + "]")
 _MODIFIED_VISIBLE_XPATH = lxml.etree.XPath(
     ".//*[" + class_pred("updated", "entry-date-modified", "modified", "post-modified") + "]")
 _TIME_PUBLISHED_XPATH = lxml.etree.XPath(
@@ -373,26 +374,32 @@ def _visible_dates(page: _Page, xpath: lxml.etree.XPath) -> DateCandidates:
     return out
 
 
-def _dates_between(headline: lxml.html.HtmlElement, container: lxml.html.HtmlElement,
-                   default_year: int | None, now: datetime | None) -> DateCandidates:
-    """A full date in the text between the headline and the post body (the post's meta
-    line, whatever its class), as (iso, raw)."""
-    started = False
+def _dates_between(page: _Page) -> DateCandidates:
+    """The post's meta line, whatever its class: a full date in the text between the
+    headline and the story (the post content container, else its first long
+    paragraph), else a ``<time datetime>`` there. A date before the headline is the top
+    bar's; one after the story opens, a comment's or a teaser's."""
+    headline, container = page.heads[0], page.container
+    default_year = page.url_date[0] if page.url_date else None
+    started, times = False, []
     for el in headline.getroottree().getroot().iter(lxml.etree.Element):
         if el is headline:
             started = True
             continue
-        if el is container:
+        if el is container or (started and el.tag == "p" and text_longer(el, 150)):
             break
         if not started or headline in el.iterancestors():
             continue
+        if el.tag == "time" and el.get("datetime") and not times and in_page_content(el):
+            times = [(iso, el.get("datetime"), "visible")] \
+                if (iso := parse_iso(el.get("datetime"))) else []
         for piece in (el.text, el.tail):
             if piece and FULL_DATE_RE.search(piece):
                 line = clean_line(piece)
-                iso = parse_date(line, default_year=default_year, now=now)
+                iso = parse_date(line, default_year=default_year, now=page.now)
                 if iso and len(line) <= 120:
                     return [(iso, line, "visible")]
-    return []
+    return times
 
 
 def _published(page: _Page) -> tuple[str | None, str | None, str | None]:
@@ -410,9 +417,8 @@ def _published(page: _Page) -> tuple[str | None, str | None, str | None]:
         ("visible", times[0] if times else None),
         ("jsonld", ld_text(article.get("dateCreated"))))
     seen = _visible_dates(page, _DATE_VISIBLE_XPATH)
-    if not seen and page.heads and page.container is not None:
-        default_year = page.url_date[0] if page.url_date else None
-        seen = _dates_between(page.heads[0], page.container, default_year, page.now)
+    if not seen and page.heads and (page.container is not None or not structured):
+        seen = _dates_between(page)
     return pick_date(structured, seen, page.url_date)
 
 

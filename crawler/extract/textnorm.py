@@ -182,7 +182,9 @@ def clean_author(raw: str) -> list[str]:
     return names
 
 
-_TITLE_SEPARATORS = (" | ", " – ", " — ", " - ", " :: ", " » ", " · ")
+_TITLE_SEPARATORS = (" | ", " – ", " — ", " - ", " :: ", " » ", " · ", "：", "｜")
+# a title part that is only a day ("News title | DW | 28.04.2023")
+_DATE_PART_RE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
 
 
 def fold(text: str) -> str:
@@ -199,6 +201,12 @@ def strip_site_suffix(title: str, site_names: list[str], *,
     """
     title = clean_line(title)
     wanted = {fold(name) for name in site_names if name and fold(name)}
+    for sep in _TITLE_SEPARATORS:  # a day after the site name goes with it
+        head, _, tail = title.rpartition(sep)
+        if head and _DATE_PART_RE.match(tail.strip()):
+            site_head, _, site = head.rpartition(sep)
+            if site_head and fold(site) in wanted:
+                return site_head.strip(), site.strip()
     for sep in _TITLE_SEPARATORS:
         if sep not in title:
             continue

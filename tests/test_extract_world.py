@@ -1,0 +1,134 @@
+"""Issue 11, second round: patterns of the real pages in other languages than Vietnamese.
+
+Found by grouping the misses of bench/extraction_quality.py (sets fundus and htmldate) by
+cause; every page here is hand-written, never copied from a real one.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extract import extract_page
+from crawler.extract.dates import parse_date
+from crawler.extract.textnorm import strip_site_suffix
+
+STORY = [
+    "Der Gemeinderat hat am Dienstagabend nach langer Debatte beschlossen, die alte "
+    "Turnhalle neben der Grundschule bis zum Herbst des kommenden Jahres zu sanieren.",
+    "Die Kosten von rund zwei Millionen Euro teilen sich die Gemeinde und das Land, "
+    "wie der Bürgermeister nach der Sitzung vor zahlreichen Zuhörern erklärte.",
+    "Eltern und Vereine hatten seit Jahren auf die Sanierung gedrängt, weil Wasser durch "
+    "das Dach dringt und die Heizung im Winter mehrmals ausgefallen war.",
+]
+
+
+def _page(meta_line: str = "", head: str = "", *, lang: str = "de") -> bytes:
+    paras = "".join(f"<p>{p}</p>" for p in STORY)
+    return f"""<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">
+<title>Turnhalle wird saniert – Dorfbote</title>{head}</head>
+<body><header class="site-header"><nav><a href="/">Start</a></nav></header>
+<main><article class="post"><h1 class="entry-title">Turnhalle wird saniert</h1>
+<div class="entry-meta">{meta_line}</div>
+<div class="entry-content">{paras}</div></article></main>
+<footer class="site-footer">Impressum</footer></body></html>""".encode()
+
+
+# --- dates: month names of other languages -------------------------------------------------
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("13. Januar 2014", "2014-01-13"),
+    ("Mittwoch, 20. März 2021 - 15:00 Uhr", "2021-03-20T15:00:00+07:00"),
+    ("3. Dezember 2011", "2011-12-03"),
+    ("12 mars 2020", "2020-03-12"),
+    ("1er avril 2020", "2020-04-01"),
+    ("15 août 2019", "2019-08-15"),
+    ("5 de marzo de 2020", "2020-03-05"),
+    ("3 maggio 2019", "2019-05-03"),
+    ("7 de dezembro de 2018", "2018-12-07"),
+    ("21 maart 2017", "2017-03-21"),
+    ("21 September 2017", "2017-09-21"),  # English, as before
+])
+def test_day_first_dates_with_month_names_of_other_languages(raw, expected):
+    assert parse_date(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["Mai 2020", "Sie kam im März", "13. Januar"])
+def test_a_month_name_without_day_or_year_is_no_date(raw):
+    assert parse_date(raw) is None
+
+
+def test_a_visible_german_date_is_the_post_date():
+    line = '<span class="entry-date">13. Januar 2014</span>'
+    article = extract_page(_page(line), "http://dorfbote.test/turnhalle/").article
+    assert (article.date_published, article.date_published_source) == ("2014-01-13", "visible")
+
+
+def test_a_bare_time_element_in_the_post_is_read_when_nothing_else_dates_it():
+    line = '<time datetime="2022-01-25">25.1.</time>'
+    article = extract_page(_page(line), "http://dorfbote.test/turnhalle/").article
+    assert (article.date_published, article.date_published_source) == ("2022-01-25", "visible")
+
+
+def test_a_bare_time_element_before_the_headline_or_after_the_story_opens_is_not_read():
+    top_bar = _page().replace(b'<nav>', b'<time datetime="2026-05-01">1.5.</time><nav>')
+    assert extract_page(top_bar, "http://dorfbote.test/turnhalle/").article \
+        .date_published is None
+    comment = _page().replace(b'</div></article>',
+                              b'<p><time datetime="2022-02-03">3.2.</time> Leser</p>'
+                              b'</div></article>')
+    # not read as the post's meta line (htmldate, the last resort, may still read it)
+    assert extract_page(comment, "http://dorfbote.test/turnhalle/").article \
+        .date_published_source != "visible"
+
+
+def test_a_bare_time_element_never_overrides_a_structured_date():
+    line = '<time datetime="2022-01-25">25.1.</time>'
+    head = '<meta property="article:published_time" content="2022-01-20T08:00:00+01:00">'
+    article = extract_page(_page(line, head), "http://dorfbote.test/turnhalle/").article
+    assert (article.date_published, article.date_published_source) == (
+        "2022-01-20T08:00:00+01:00", "meta")
+
+
+# --- titles: site-name suffixes ----------------------------------------------------------
+
+@pytest.mark.parametrize(("title", "sites", "expected"), [
+    # the site name followed by the day of the page
+    ("Turnhalle wird saniert | DB | 28.04.2023", ["dorfbote.test", "db"],
+     ("Turnhalle wird saniert", "DB")),
+    ("Turnhalle wird saniert – DB – 28.04.2023", ["DB"], ("Turnhalle wird saniert", "DB")),
+    # Japanese sites separate the site name with a full-width colon or bar
+    ("体育館を改修へ：村新聞Web", ["村新聞Web"], ("体育館を改修へ", "村新聞Web")),
+    ("体育館を改修へ｜村新聞", ["村新聞"], ("体育館を改修へ", "村新聞")),
+    # a day that follows no site name stays
+    ("Rückblick | 28.04.2023", ["dorfbote.test"], ("Rückblick | 28.04.2023", None)),
+])
+def test_site_suffixes_with_a_day_or_a_full_width_separator(title, sites, expected):
+    assert strip_site_suffix(title, sites) == expected
+
+
+def _blogger_page(date_header: str) -> bytes:
+    paras = "".join(f"<p>{p}</p>" for p in STORY)
+    return f"""<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">
+<title>Dorfblog: Turnhalle wird saniert</title></head><body>
+<div class="sidebar"><div class="widget HTML"><span class="date">01.07.2025</span></div></div>
+<div class="main"><div class="widget Blog" id="Blog1"><div class="date-outer">
+<h2 class="date-header"><span>{date_header}</span></h2><div class="post hentry">
+<h3 class="post-title entry-title">Turnhalle wird saniert</h3>
+<div class="post-body entry-content">{paras}</div></div></div></div></div>
+</body></html>""".encode()
+
+
+def test_bloggers_date_header_in_its_blog_widget_dates_the_post():
+    article = extract_page(_blogger_page("Freitag, 5. Juni 2015"),
+                           "http://dorfblog.test/2015/06/turnhalle.html").article
+    assert (article.date_published, article.date_published_source) == ("2015-06-05", "visible")
+    assert "01.07.2025" not in (article.date_published_raw or "")  # the sidebar's widget
+
+
+def test_the_old_default_themes_postmetadata_line_dates_the_post():
+    # printed after the post's text, as the old default theme (Kubrick) does
+    line = ('<p class="postmetadata">Dieser Beitrag wurde am Samstag, 3. Dezember 2011 '
+            'veröffentlicht.</p>')
+    page = _page().replace(b"</div></article>", b"</div>" + line.encode() + b"</article>")
+    article = extract_page(page, "http://dorfbote.test/?p=12").article
+    assert (article.date_published, article.date_published_source) == ("2011-12-03", "visible")
