@@ -480,6 +480,8 @@ class WordPressSpider(PostChainMixin, scrapy.Spider):
                 self.crawler.stats.inc_value("newsarchive/posts/before_since")
                 return
         self.articles.add(canonical)
+        if self.crawl_state is not None:  # the URL's article, in DIR/state.sqlite
+            self.crawl_state.note_page(links.request_url(response.url), "post", canonical)
         capture = self._capture(response)
         text = response.text
         rest = pages.post_page_urls(response.url, root) if (
