@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -82,8 +83,8 @@ def state_for_crawler(crawler: Crawler) -> CrawlState | None:
             and not settings.get("NEWSARCHIVE_REPLAY_FROM")):
         out = Path(settings["ARCHIVE_DIR"])
         try:
-            state = CrawlState(out / FILENAME)
-        except (sqlite3.Error, OSError) as exc:  # a full disk, a damaged file
+            state = _open_state(out / FILENAME)
+        except (sqlite3.Error, OSError) as exc:  # a full disk, an unwritable folder
             logger.warning("%(path)s cannot be opened (%(exc)s): crawling without the "
                            "state (everything is fetched)", {"path": out / FILENAME, "exc": exc})
             setattr(crawler, _STATE_ATTR, None)
@@ -94,6 +95,20 @@ def state_for_crawler(crawler: Crawler) -> CrawlState | None:
         crawler.signals.connect(state.close, signal=signals.engine_stopped)
     setattr(crawler, _STATE_ATTR, state)
     return state
+
+
+def _open_state(path: Path) -> CrawlState:
+    """The state at *path*; a damaged file is moved aside (kept, never deleted) and a new
+    state made, which is rebuilt from the WARCs."""
+    try:
+        return CrawlState(path)
+    except sqlite3.DatabaseError as exc:
+        aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
+        path.rename(aside)
+        logger.warning("%(path)s is not a usable SQLite file (%(exc)s): moved to %(aside)s, "
+                       "the state is rebuilt from the WARCs", {"path": path, "exc": exc,
+                                                                "aside": aside.name})
+        return CrawlState(path)
 
 
 def rebuild_state(state: CrawlState, warc_dir: Path) -> int:

@@ -254,3 +254,20 @@ def test_wacz_of_a_recrawled_folder_is_valid_and_replays_without_304s(runs, tmp_
                              text=True, timeout=300)
         assert run.returncode == 0 and "the passed WACZ is valid" in run.stdout, (
             run.stdout + run.stderr)[-2000:]
+
+
+def test_a_damaged_state_file_is_moved_aside_and_rebuilt(tmp_path):
+    """Garbage in DIR/state.sqlite (a disk error, a stray copy) is kept aside, never
+    deleted, and a new state is made; nothing else in DIR is touched."""
+    from crawler.incremental import _open_state
+    from crawler.state import CrawlState
+
+    path = tmp_path / "state.sqlite"
+    path.write_bytes(b"not a database, but someone's data all the same\n" * 20)
+    state = _open_state(path)
+    try:
+        assert isinstance(state, CrawlState) and len(state) == 0
+    finally:
+        state.close()
+    (aside,) = tmp_path.glob("state.sqlite.damaged-*")
+    assert aside.read_bytes().startswith(b"not a database")
