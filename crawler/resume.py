@@ -17,6 +17,8 @@ kill -9, a full disk, a power cut) and the new one resumes it:
 Why not Scrapy's JOBDIR: its request queue and seen-set files are flushed on a clean
 close, so after kill -9 they are stale or half written; the WARC records, written
 whole with one unbuffered write each, are exactly what was fetched.
+(``newsarchive crawl`` does set ``JOBDIR``, to an emptied ``DIR/jobdir``, for Scrapy's
+disk queues only: ``crawler.queues``.)
 
 A capture counts when its status is below 500 and not 429 (a server error or a
 rate-limit answer is fetched again). Settings read: ``ARCHIVE_DIR``,
