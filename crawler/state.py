@@ -31,7 +31,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -71,7 +71,6 @@ CREATE TABLE IF NOT EXISTS versions (
     url TEXT,
     PRIMARY KEY (id, version)
 );
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
 
 
@@ -140,10 +139,6 @@ class CrawlState:
     def __len__(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM urls").fetchone()[0])
 
-    def urls(self) -> Iterator[UrlState]:
-        for row in self._db.execute(f"SELECT {', '.join(_URL_COLUMNS)} FROM urls"):
-            yield UrlState(*row)
-
     def latest_version(self, article_id: str) -> tuple[int, str, str] | None:
         """(version, record id, content digest) of the article's latest version."""
         row = self._db.execute(
@@ -158,10 +153,6 @@ class CrawlState:
 
     def version_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM versions").fetchone()[0])
-
-    def get_meta(self, key: str) -> str | None:
-        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
 
     # -- writing -----------------------------------------------------------------------
 
@@ -210,19 +201,6 @@ class CrawlState:
     def add_versions(self, rows: Iterable[tuple[str, int, str, str, str | None]]) -> None:
         self._write("INSERT OR REPLACE INTO versions VALUES (?,?,?,?,?)", rows, many=True)
         self._wrote(force=True)
-
-    def set_meta(self, key: str, value: str) -> None:
-        self._write("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
-        self._wrote()
-
-    def import_captures(self, rows: Iterable[dict[str, Any]]) -> int:
-        """Bulk rows for :meth:`record_capture` (rebuilding the state from the WARCs)."""
-        n = 0
-        for row in rows:
-            self.record_capture(**row)
-            n += 1
-        self.commit()
-        return n
 
     def _write(self, sql: str, params: Any = (), many: bool = False) -> None:
         """One write; a failure (a full disk) stops the state's writes with one warning:
