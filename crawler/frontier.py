@@ -194,15 +194,17 @@ class LeasedScheduler(Scheduler):
                         {"key": self.frontier.prefix})
 
     def enqueue_request(self, request: Request) -> bool:
-        """scrapy-redis's, without the ``spider`` argument Scrapy deprecated, and with a
-        forced request (``dont_filter``: the spider's multi-page post chain) recorded as
-        seen, as the spider's own ``seen`` set does: another worker's plain request for
-        the same URL is then a duplicate."""
-        seen = self.df.request_seen(request)
-        if seen and not request.dont_filter:
+        """scrapy-redis's duplicate filter and queue, changed in one Redis step
+        (``RedisFrontier.enqueue``: a kill between the two would lose the URL), without
+        the ``spider`` argument Scrapy deprecated; a forced request (``dont_filter``: the
+        spider's multi-page post chain) is recorded as seen, as the spider's own ``seen``
+        set does: another worker's plain request for the same URL is then a duplicate."""
+        queued = self.frontier.enqueue(self.df.request_fingerprint(request),
+                                       self.queue._encode_request(request), -request.priority,
+                                       force=request.dont_filter)
+        if not queued:
             self.df.log(request, self.spider)
             return False
-        self.queue.push(request)
         self.stats.inc_value("scheduler/enqueued/redis")
         return True
 

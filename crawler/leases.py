@@ -11,7 +11,7 @@ Cluster): ``requests`` (sorted set: scrapy-redis's ``PriorityQueue``, score = -p
 default the site's host (:func:`crawl_name`); W is :func:`worker_id`.
 
 Each step that must not be cut in two is one script (Redis runs a script atomically): a
-pop and its lease; putting a dead worker's leases back (only while its alive key is
+request marked seen and queued; a pop and its lease; putting a dead worker's leases back (only while its alive key is
 missing, so two finders cannot both do it); the end (nothing queued, nothing in flight);
 leaving (the last worker of a finished crawl clears it, keeping the duplicate filter and
 ``done`` for a while, so that a process joining just after the end finds everything seen).
@@ -38,6 +38,14 @@ LEASE_TTL = 30.0        # seconds a worker's lease outlives its last heartbeat
 DONE_TTL = 600.0        # seconds a finished crawl's duplicate filter is kept
 _NAME_OK = re.compile(r"[A-Za-z0-9._:-]{1,200}")
 
+# Seen and queued in one step: a worker killed between the two would leave a URL marked
+# seen that no queue holds, and the page that linked to it, fetched again by another
+# worker, could not bring it back (its link would be a duplicate).
+_ENQUEUE = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 and ARGV[2] ~= '1' then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+return 1
+"""
 # ZPOPMIN and the lease in one step: a request is always in the queue or in a lease.
 _POP = """
 local r = redis.call('ZPOPMIN', KEYS[1])
@@ -169,6 +177,7 @@ class RedisFrontier:
         self.done = self.prefix + "done"
         self.inflight = self.inflight_key(worker)
         self._tokens = 0
+        self._enqueue = server.register_script(_ENQUEUE)
         self._pop = server.register_script(_POP)
         self._requeue = server.register_script(_REQUEUE)
         self._finished = server.register_script(_FINISHED)
@@ -194,6 +203,12 @@ class RedisFrontier:
             return float(value) if value is not None else None
         except ValueError:
             return None
+
+    def enqueue(self, fingerprint: str, data: bytes, score: float, force: bool = False) -> bool:
+        """Queue an encoded request unless its fingerprint was seen (``force``: queued
+        anyway, still recorded as seen); the filter and the queue change together."""
+        return bool(self._enqueue(keys=[self.dupefilter, self.queue],
+                                  args=[fingerprint, "1" if force else "0", score, data]))
 
     def pop(self) -> tuple[str, bytes] | None:
         """The highest-priority request (encoded) and its lease token, or None."""

@@ -239,6 +239,25 @@ def test_leases_are_released_requeued_when_the_worker_dies_and_end_the_crawl(red
 
 
 @pytest.mark.redis
+def test_a_request_is_marked_seen_and_queued_in_one_step(redis_key):
+    """Seen without queued is a lost URL (the page linking to it, fetched again after a
+    kill, would find its link a duplicate): both change together, or neither does."""
+    from crawler.leases import RedisFrontier
+
+    client, name = redis_key
+    a = RedisFrontier(client, name, "a")
+    assert a.enqueue("fp1", _request("/x", 5), -5)
+    assert not a.enqueue("fp1", _request("/x", 5), -5)        # a duplicate: not queued
+    assert a.queued() == 1 and client.scard(a.dupefilter) == 1
+    assert a.enqueue("fp1", _request("/x", 7), -7, force=True)  # forced: queued anyway
+    assert a.enqueue("fp2", _request("/y"), 0, force=True)      # forced: still seen
+    assert not a.enqueue("fp2", _request("/y"), 0)
+    assert a.queued() == 3 and client.smembers(a.dupefilter) == {b"fp1", b"fp2"}
+    token, data = a.pop()
+    assert pickle.loads(data)["url"] == "/x" and pickle.loads(data)["priority"] == 7
+
+
+@pytest.mark.redis
 def test_a_worker_that_stops_early_puts_its_leases_back_and_keeps_the_crawl(redis_key):
     from crawler.leases import RedisFrontier
 
