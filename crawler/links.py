@@ -42,7 +42,7 @@ class LinkKind(enum.StrEnum):
 
 
 class SeenSet:
-    """A set of strings (URLs, fingerprints, ids) kept as their 64-bit hashes.
+    """A set of strings or bytes (URLs, fingerprints, ids) kept as their 64-bit hashes.
 
     What a crawl has decided on grows with the site (about three URLs per post: 155,000
     for 50,000 posts, in several sets); an int costs about a third of a URL string. Two
@@ -60,10 +60,10 @@ class SeenSet:
     def __contains__(self, item: object) -> bool:
         return hash(item) in self._hashes
 
-    def add(self, item: str) -> None:
+    def add(self, item: str | bytes) -> None:
         self._hashes.add(hash(item))
 
-    def discard(self, item: str) -> None:
+    def discard(self, item: str | bytes) -> None:
         self._hashes.discard(hash(item))
 
     def __len__(self) -> int:

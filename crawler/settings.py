@@ -77,6 +77,8 @@ NEWSARCHIVE_MAX_PATH_SEGMENTS = 16   # ... or a path deeper than this: a trap
 # robots.txt Crawl-delay (Scrapy ignores it): crawler.politeness.
 # JOBDIR (set by newsarchive crawl) holds disk queues only: crawler.queues.
 SCHEDULER = "crawler.queues.DiskQueueScheduler"
+DUPEFILTER_CLASS = "crawler.queues.HashedDupeFilter"
+SCHEDULER_DISK_QUEUE = "crawler.queues.PickleLifoDiskQueue"
 
 EXTENSIONS = {
     "crawler.politeness.RobotsCrawlDelay": 0,
@@ -111,6 +113,11 @@ NEWSARCHIVE_REPLAY_FROM = None   # WARC files/folders to serve every request fro
 # metadata record per HTML page with the outlinks the spider recorded.
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.WarcMetadataMiddleware": 950,
+    # Off: each spider middleware wraps every callback's output once more. No depth limit
+    # is used (crawler.traps guards against traps), and the meta-copy warning is a
+    # development aid for spiders that copy response.meta, which ours never does.
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
 
 # --- Article extraction (crawler.pipelines.ArticlePipeline) --------------------------

@@ -404,3 +404,15 @@ def test_page_two_canonical_to_itself_is_still_page_two_of_its_post() -> None:
         "https://example.vn/le-hoi/"
     lone = "<html><body><p>Bài số 2 của năm.</p></body></html>"
     assert pages.first_page_of("https://example.vn/top-10/2/", lone) is None
+
+
+def test_post_entries_are_class_tokens_of_a_tag_counted_up_to_two() -> None:
+    count = pages._post_entries
+    assert count('<div class="post-1 post type-post hentry">', 0) == 1
+    assert count("<ARTICLE CLASS='type-post'>", 0) == 1             # attribute name: any case
+    assert count('<div class=type-post>', 0) == 0                     # unquoted: not post_class()
+    assert count('<div class="entry-type-post">', 0) == 0             # another class
+    assert count('<div class="type-posts">', 0) == 0
+    assert count('<p>type-post</p><div id="type-post">', 0) == 0       # text, another attribute
+    assert count('<div data-x="a" class="a\ntype-post">' * 5, 0) == 2   # capped: none/one/many
+    assert count('<div class="type-post">', 5) == 0                   # from the given start

@@ -311,7 +311,8 @@ def crawl_settings(overrides: dict[str, Any]) -> Any:
     settings.set("EXTENSIONS", extensions, priority="cmdline")
     middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")  # likewise added to
     middlewares.setdefault("crawler.resume.ResumeFromArchiveMiddleware", 960)  # off unless
-    middlewares.setdefault("crawler.frontier.SharedRobotsTxt", 970)  # resuming / --redis
+    if settings.get("REDIS_URL"):                                            # resuming
+        middlewares.setdefault("crawler.frontier.SharedRobotsTxt", 970)
     settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
     check_pace_settings(settings)  # -s DOWNLOAD_DELAY=nan: one line, not an engine traceback
     return settings

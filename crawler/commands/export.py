@@ -10,21 +10,21 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crawler.commands import examples
 from crawler.errors import NewsarchiveError
-from crawler.export import (
+from crawler.export.options import (
     FORMATS,
     ExportOptions,
-    Progress,
-    check_export_target,
-    export_dataset,
+    offset_text,
     parse_bound,
     parse_shard_size,
 )
-from crawler.export import rows as article_rows
-from crawler.export.options import offset_text
 from crawler.extract.dates import VN_TZ
+
+if TYPE_CHECKING:
+    from crawler.export.rows import RebuildFn
 
 HELP = """\
 Turn crawl folders into a dataset: JSONL, Parquet or CSV shards under OUT/data/ plus a
@@ -107,7 +107,11 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
     )
 
 
-def run(args: argparse.Namespace, rebuild: article_rows.RebuildFn | None = None) -> int:
+def run(args: argparse.Namespace, rebuild: RebuildFn | None = None) -> int:
+    from crawler.export import rows as article_rows
+    from crawler.export.pipeline import check_export_target, export_dataset
+    from crawler.export.summary import Progress
+
     options = options_from_args(args)
     out: Path = args.out
     target = out.resolve()

@@ -56,33 +56,30 @@ component); everything comes in :class:`ExportOptions`.
 
 from __future__ import annotations
 
-from crawler.export.card import hf_features, render_card
-from crawler.export.dedup import shingles
-from crawler.export.options import (
-    DATA_DIR,
-    EXTENSIONS,
-    FORMATS,
-    SPLIT,
-    ExportOptions,
-    parse_bound,
-    parse_date_value,
-    parse_shard_size,
-)
-from crawler.export.pipeline import check_export_target, export_dataset
-from crawler.export.rows import (
-    FLAT_PROVENANCE,
-    RebuildFn,
-    article_row,
-    article_schema,
-    crawl_dirs_jsonl,
-    field_docs,
-    reextracted_records,
-    warc_paths,
-    warcinfo_notes,
-)
-from crawler.export.selection import normalise_text, text_hash
-from crawler.export.summary import ExportSummary, Progress
-from crawler.export.writers import text_schema
+import importlib
+from typing import Any
+
+# What the package offers, by the module that defines it: imported when first used (PEP
+# 562), so that the CLI, which registers every command, does not load pyarrow for a crawl.
+_WHERE = {
+    "hf_features": "card", "render_card": "card", "shingles": "dedup",
+    "DATA_DIR": "options", "EXTENSIONS": "options", "FORMATS": "options", "SPLIT": "options",
+    "ExportOptions": "options", "parse_bound": "options", "parse_date_value": "options",
+    "parse_shard_size": "options", "check_export_target": "pipeline",
+    "export_dataset": "pipeline", "FLAT_PROVENANCE": "rows", "RebuildFn": "rows",
+    "article_row": "rows", "article_schema": "rows", "crawl_dirs_jsonl": "rows",
+    "field_docs": "rows", "reextracted_records": "rows", "warc_paths": "rows",
+    "warcinfo_notes": "rows", "normalise_text": "selection", "text_hash": "selection",
+    "ExportSummary": "summary", "Progress": "summary", "text_schema": "writers",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
 
 __all__ = [
     "DATA_DIR", "EXTENSIONS", "FLAT_PROVENANCE", "FORMATS", "SPLIT", "ExportOptions",
