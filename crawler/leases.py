@@ -11,10 +11,11 @@ Cluster): ``requests`` (sorted set: scrapy-redis's ``PriorityQueue``, score = -p
 default the site's host (:func:`crawl_name`); W is :func:`worker_id`.
 
 Each step that must not be cut in two is one script (Redis runs a script atomically): a
-request marked seen and queued; a pop and its lease; putting a dead worker's leases back (only while its alive key is
-missing, so two finders cannot both do it); the end (nothing queued, nothing in flight);
-leaving (the last worker of a finished crawl clears it, keeping the duplicate filter and
-``done`` for a while, so that a process joining just after the end finds everything seen).
+request marked seen and queued; a pop and its lease; putting a dead worker's leases back
+(only while its alive key is missing, so two finders cannot both do it); the end (nothing
+queued, nothing in flight); leaving (the last worker of a finished crawl clears it,
+keeping the duplicate filter and ``done`` for a while, so that a process joining just
+after the end finds everything seen).
 """
 
 from __future__ import annotations
