@@ -350,6 +350,25 @@ def _link_tag(parent: Any, attr: str, srcset: bool) -> Iterator[tuple[str, str] 
         yield "iframe"
 
 
+def resolve_links(found: list[tuple[str, str]], base: str) -> tuple[list[tuple[str, str]], int]:
+    """(absolute URL without its fragment, tag) of each usable link of *found* (hrefs as
+    written, from :func:`html_links` or :func:`css_links`), and how many were malformed.
+    Empty and fragment-only hrefs are dropped."""
+    resolved: list[tuple[str, str]] = []
+    malformed = 0
+    for href, tag in found:
+        href = href.strip()
+        if not href or href.startswith("#"):
+            continue
+        try:
+            absolute = href if href.startswith(("http://", "https://")) else urljoin(base, href)
+        except ValueError:  # e.g. '//[::1/': skipped like any unusable link
+            malformed += 1
+            continue
+        resolved.append((absolute.split("#", 1)[0], tag))
+    return resolved, malformed
+
+
 def html_links(root: Any, *, srcset: bool = True) -> list[tuple[str, str]]:
     """(href as written, tag) of every link of a parsed HTML page (an lxml element), in
     document order; ``srcset`` candidates are ``img`` links when *srcset* is true."""

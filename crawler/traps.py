@@ -30,7 +30,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from crawler.extract.dates import url_date
 
@@ -132,20 +132,20 @@ class TrapGuard:
         if found:                                                   # date, never an archive's
             self.note_year(int(found[:4]))
 
-    def note_listing(self, url: str, hrefs: Iterable[str], base: str | None = None) -> None:
-        """A listing page and its links (as written; resolved against *base*, default
-        *url*): the listing repeats when two of its pages link to the same things, their
-        pagination aside."""
+    def note_listing(self, url: str, links: Iterable[str]) -> None:
+        """A listing page and its links (absolute, without fragments): the listing repeats
+        when two of its pages link to the same things, their pagination aside."""
         listing = listing_page(url)[0]
         content = set()
-        for href in hrefs:
+        for link in links:
             try:
-                absolute = urljoin(base or url, href.strip())
-            except ValueError:
+                if paged(link) is not None:
+                    continue  # its pagination
+                parts = urlsplit(link)
+            except ValueError:  # e.g. 'http://[': skipped like any unusable link
                 continue
-            parts = urlsplit(absolute)
-            if paged(absolute) is None and f"{parts.netloc}{parts.path}" != listing:
-                content.add(absolute.split("#", 1)[0])  # not its pagination, page 1 included
+            if f"{parts.netloc}{parts.path}" != listing:
+                content.add(link)  # page 1 included
         sig = hashlib.blake2b("\n".join(sorted(content)).encode(), digest_size=12).digest()
         seen = self._signatures.setdefault(listing, set())
         if sig in seen:

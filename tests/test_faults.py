@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
@@ -511,10 +512,14 @@ def test_pagination_that_repeats_itself_stops() -> None:
 
     guard = TrapGuard()
     listing = "http://h.test/chuyen-muc/x/"
-    guard.note_listing(listing, ["/bai-1/", "/bai-2/", "page/2/"])
-    guard.note_listing(listing + "page/2/", ["/bai-3/", "/bai-4/", "/chuyen-muc/x/", "../3/"])
+
+    def note(url: str, hrefs: list[str]) -> None:
+        guard.note_listing(url, [urljoin(url, h) for h in hrefs])
+
+    note(listing, ["/bai-1/", "/bai-2/", "page/2/"])
+    note(listing + "page/2/", ["/bai-3/", "/bai-4/", "/chuyen-muc/x/", "../3/"])
     assert guard.check(listing + "page/3/") is None          # page 2 brought new posts
-    guard.note_listing(listing + "page/3/", ["/bai-3/", "/bai-4/", "/chuyen-muc/x/page/4/"])
+    note(listing + "page/3/", ["/bai-3/", "/bai-4/", "/chuyen-muc/x/page/4/"])
     assert guard.check(listing + "page/4/") == "pagination-repeats"
     assert guard.check("http://h.test/chuyen-muc/y/page/4/") is None   # another listing
 

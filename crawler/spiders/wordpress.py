@@ -405,26 +405,17 @@ class WordPressSpider(PostChainMixin, scrapy.Spider):
         base = page_url
         if info is not None and info.base:
             base = get_base_url(response)
-        outlinks: list[str] = []
         stats = self.crawler.stats
+        resolved, malformed = links.resolve_links(list(found), base)
+        if malformed:
+            stats.inc_value("newsarchive/links/skipped/malformed", malformed)
         from_listing = kind is PageKind.LISTING
         if from_listing:
-            self.traps.note_listing(page_url, (h for h, t in found if t == "a"), base)
+            self.traps.note_listing(page_url, [u for u, t in resolved if t == "a"])
         stops = from_listing and self.listings.active
         news = False             # a listing page holding something new: its pages follow
         pagination: list[str] = []
-        for href, tag in found:
-            href = href.strip()
-            if not href or href.startswith("#"):
-                continue
-            try:
-                absolute = href if href.startswith(("http://", "https://")) \
-                    else urljoin(base, href)
-            except ValueError:  # e.g. '//[::1/': skipped like any unusable link
-                stats.inc_value("newsarchive/links/skipped/malformed")
-                continue
-            absolute = absolute.split("#", 1)[0]
-            outlinks.append(absolute)
+        for absolute, tag in resolved:
             if stops and tag == "a":
                 if traps.same_listing(page_url, absolute):
                     pagination.append(absolute)
@@ -444,7 +435,7 @@ class WordPressSpider(PostChainMixin, scrapy.Spider):
             self.raw_seen.add(absolute)
             if link_kind is not LinkKind.REQUISITE or self.requisites:
                 yield from self._make(absolute, str(link_kind))  # values = request kinds
-        response.meta[meta.OUTLINKS] = list(dict.fromkeys(outlinks))
+        response.meta[meta.OUTLINKS] = list(dict.fromkeys(u for u, _ in resolved))
         for url in self.listings.follow(page_url, pagination, news):
             yield from self._make(url, "page")
 
