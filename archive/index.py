@@ -218,6 +218,19 @@ def write_cdxj(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[s
     return len(lines)
 
 
+def read_cdxj(path: str | os.PathLike[str]) -> Iterator[CdxjEntry]:
+    """The entries of a CDXJ file, one at a time (comment and blank lines skipped)."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for number, line in enumerate(fh, 1):
+                if line.strip() and not line.startswith("!"):
+                    yield CdxjEntry.from_line(line, f"{path}:{number}")
+    except OSError as exc:
+        raise ArchiveError(f"cannot read index {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ArchiveError(f"{path}: index is not UTF-8 text") from exc
+
+
 class CdxjIndex:
     """An in-memory CDXJ index: ``load(path)``, ``from_warcs(paths)``, ``lookup(url)``.
 
@@ -233,17 +246,7 @@ class CdxjIndex:
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> CdxjIndex:
         path = Path(path)
-        entries = []
-        try:
-            with open(path, encoding="utf-8") as fh:
-                for number, line in enumerate(fh, 1):
-                    if line.strip() and not line.startswith("!"):
-                        entries.append(CdxjEntry.from_line(line, f"{path}:{number}"))
-        except OSError as exc:
-            raise ArchiveError(f"cannot read index {path}: {exc.strerror or exc}") from exc
-        except UnicodeDecodeError as exc:
-            raise ArchiveError(f"{path}: index is not UTF-8 text") from exc
-        return cls(entries, [path.parent, path.parent / "warc"])
+        return cls(read_cdxj(path), [path.parent, path.parent / "warc"])
 
     @classmethod
     def from_warcs(cls, paths: Iterable[str | os.PathLike[str]]) -> CdxjIndex:
@@ -358,7 +361,7 @@ class LatestCaptures:
 
     def _add_cdxj(self, index_path: Path, files: list[Path], first_rank: int) -> None:
         by_name = {f.name: (rank, f) for rank, f in enumerate(files, first_rank)}
-        for entry in CdxjIndex.load(index_path).entries:
+        for entry in read_cdxj(index_path):  # one at a time: memory stays flat
             if entry.status is None or entry.mime == "warc/revisit":
                 continue  # only response records answer for a URL
             found = by_name.get(Path(entry.filename).name)

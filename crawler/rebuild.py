@@ -36,6 +36,7 @@ from crawler import pages as pg
 from crawler.articles import extract_post, provenance_from_location
 from crawler.errors import NewsarchiveError
 from crawler.items import Article, PageCapture, PostItem
+from crawler.links import SeenSet
 
 logger = logging.getLogger(__name__)
 
@@ -348,7 +349,7 @@ def iter_posts_from_warcs(paths: Iterable[str | os.PathLike[str]],
     again when it is yielded.
     """
     site = _ArchivedSite(paths)
-    yielded: set[str] = set()
+    yielded = SeenSet()  # canonical URLs, as 64-bit hashes
     for url, canonical in site.first_pages(stats):
         if canonical in yielded:  # as the spider does: one post per canonical URL
             if stats is not None:
@@ -380,7 +381,7 @@ def iter_extracted(paths: Iterable[str | os.PathLike[str]],
     ``undecodable`` (pages whose body does not decode, or decodes past the reader's cap).
     """
     counts = stats if stats is not None else {}
-    seen: set[str] = set()
+    seen = SeenSet()  # article ids, as 64-bit hashes
     for post, (article, flags, error) in _extracted(iter_posts_from_warcs(paths, counts),
                                                     workers):
         counts["posts"] = counts.get("posts", 0) + 1
