@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import heapq
 import json
 import os
 import re
@@ -203,7 +204,39 @@ def cdxj_lines(paths: Iterable[str | os.PathLike[str]], *,
 def write_cdxj(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], *,
                dir_root: str | os.PathLike[str] | None = None, replay: bool = False) -> int:
     """Write the sorted index of ``paths`` to ``out`` atomically; return the line count."""
-    lines = cdxj_lines(paths, dir_root=dir_root, replay=replay)
+    return _write_lines(cdxj_lines(paths, dir_root=dir_root, replay=replay), out)
+
+
+def update_cdxj(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]) -> int:
+    """What :func:`write_cdxj` writes, reusing ``out``'s own lines for the files it already
+    covers: a re-crawl into an archive of any size reads only the WARCs written since.
+
+    A file counts as covered when it is not newer than ``out``; its lines are kept (they
+    are sorted, so the two parts are merged, not sorted again). Lines of files that are
+    gone or newer than ``out`` (a repaired ``.open`` file, say) are dropped, and every
+    file not covered is indexed anew. Without a readable ``out``: :func:`write_cdxj`."""
+    out = Path(out)
+    files = [Path(p) for p in paths]
+    try:
+        written = out.stat().st_mtime
+        covered = {f.name for f in files if f.stat().st_mtime <= written}
+        kept = [line.rstrip("\n") for line in _covered_lines(out, covered)]
+    except (OSError, ArchiveError, UnicodeDecodeError):
+        return write_cdxj(files, out)
+    fresh = cdxj_lines(f for f in files if f.name not in covered)
+    return _write_lines(list(heapq.merge(kept, fresh)), out)
+
+
+def _covered_lines(index: Path, names: set[str]) -> Iterator[str]:
+    """The lines of ``index`` whose file is one of ``names`` (a bad line: ArchiveError)."""
+    with open(index, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if line.strip() and not line.startswith("!"):
+                if CdxjEntry.from_line(line, f"{index}:{number}").filename in names:
+                    yield line
+
+
+def _write_lines(lines: list[str], out: str | os.PathLike[str]) -> int:
     out = Path(out)
     tmp = out.with_name(out.name + ".tmp")
     try:

@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from archive.errors import ArchiveError
-from archive.index import CdxjEntry, CdxjIndex, cdxj_lines, url_key, write_cdxj
+from archive.index import (
+    CdxjEntry,
+    CdxjIndex,
+    cdxj_lines,
+    update_cdxj,
+    url_key,
+    write_cdxj,
+)
 from archive.records import HttpExchange
 from archive.writer import WarcWriter
 from tests.conftest import REPO, require_benchmarks
@@ -93,6 +100,39 @@ def test_write_load_round_trip(tmp_path):
     entry = loaded.lookup("http://kontumtv.vn/thoi-su/a/")[0]
     assert loaded.path_of(entry).parent == tmp_path / "warc"  # DIR/warc/ is searched
     assert entry.digest.startswith("sha1:") and entry.mime == "text/html"
+
+
+def test_an_updated_index_is_the_index_written_anew(tmp_path):
+    """A re-crawl indexes only its new WARCs; the result is what indexing all gives."""
+    import os
+    import shutil
+
+    first = crawl(tmp_path / "a")
+    second = crawl(tmp_path / "b")
+    warc = tmp_path / "warc"
+    warc.mkdir()
+    for path in first[:3]:
+        shutil.copy(path, warc / path.name)
+    out = tmp_path / "index.cdxj"
+    write_cdxj(sorted(warc.iterdir()), out)
+    past = out.stat().st_mtime - 60
+    for path in warc.iterdir():
+        os.utime(path, (past, past))  # written before the index
+    for path in second[:2]:          # a later crawl's files (same names: renamed)
+        shutil.copy(path, warc / ("later-" + path.name))
+    old = [warc / p.name for p in first[:3]]
+    old[0].unlink()                  # a file removed since: its lines go
+    gone = old[0]
+    shutil.copy(second[2], old[1])   # a file changed since (a repair): indexed again
+    files = sorted(warc.iterdir())
+    count = update_cdxj(files, out)
+    assert out.read_text().splitlines() == cdxj_lines(files)
+    assert count == len(cdxj_lines(files)) and count > 0
+    assert not any(gone.name in line for line in out.read_text().splitlines())
+    # a damaged index is not merged into: the index is written anew
+    out.write_text("not an index\n")
+    assert update_cdxj(files, out) == count
+    assert out.read_text().splitlines() == cdxj_lines(files)
 
 
 def test_bad_index_and_missing_warc(tmp_path):

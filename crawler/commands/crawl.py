@@ -488,11 +488,12 @@ def one_line_log_records() -> None:
 
 
 def write_index(out: Path) -> int | None:
-    """``out/index.cdxj`` for every WARC in ``out/warc``; None when there is none."""
-    from archive.index import find_warc_files, write_cdxj
+    """``out/index.cdxj`` for every WARC in ``out/warc`` (the files earlier crawls left are
+    not read again: their lines are kept); None when there is none."""
+    from archive.index import find_warc_files, update_cdxj
 
     try:
         warcs = find_warc_files([out / "warc"])
     except ArchiveError:  # no WARC written (nothing answered): no index
         return None
-    return write_cdxj(warcs, out / "index.cdxj")
+    return update_cdxj(warcs, out / "index.cdxj")
