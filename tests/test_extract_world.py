@@ -6,6 +6,8 @@ cause; every page here is hand-written, never copied from a real one.
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from crawler.extract import extract_page
@@ -132,3 +134,49 @@ def test_the_old_default_themes_postmetadata_line_dates_the_post():
     page = _page().replace(b"</div></article>", b"</div>" + line.encode() + b"</article>")
     article = extract_page(page, "http://dorfbote.test/?p=12").article
     assert (article.date_published, article.date_published_source) == ("2011-12-03", "visible")
+
+
+# --- titles: the JSON-LD headline and og:title differ ---------------------------------------
+
+def _titled_page(headline: str, og_title: str, h1: str | None) -> bytes:
+    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", '
+          f'"@type": "NewsArticle", "headline": "{headline}"}}</script>')
+    head = f'<meta property="og:title" content="{html.escape(og_title)} | Dorfbote">{ld}'
+    page = _page(head=head).replace(b"<title>Turnhalle wird saniert",
+                                    f"<title>{headline}".encode())
+    if h1 is None:  # no recognisable headline: a plain heading outside the post
+        return page.replace(b'<h1 class="entry-title">Turnhalle wird saniert</h1>', b"") \
+            .replace(b"<nav>", b"<nav><h1>Dorfbote</h1><h1>Aktuell</h1>")
+    return page.replace(b">Turnhalle wird saniert</h1>", f">{h1}</h1>".encode())
+
+
+@pytest.mark.parametrize(("h1", "expected"), [
+    # the visible headline repeats og:title (its quotes and dashes may differ)
+    ("Turnhalle wird bis Herbst saniert – \u201eendlich\u201c",
+     'Turnhalle wird bis Herbst saniert - "endlich"'),
+    # ... or the JSON-LD headline
+    ("Gemeinderat beschließt Sanierung der Turnhalle",
+     "Gemeinderat beschließt Sanierung der Turnhalle"),
+])
+def test_the_visible_headline_decides_between_json_ld_headline_and_og_title(h1, expected):
+    page = _titled_page("Gemeinderat beschließt Sanierung der Turnhalle",
+                        'Turnhalle wird bis Herbst saniert - "endlich"', h1)
+    assert extract_page(page, "http://dorfbote.test/turnhalle/").article.title == expected
+
+
+@pytest.mark.parametrize(("h1", "expected"), [
+    # no visible headline to ask: og:title is the headline without the kicker
+    (None, "Turnhalle wird saniert"),
+    # the page prints the kicker in its headline: the title keeps it
+    ("Gemeinderat: Turnhalle wird saniert", "Gemeinderat: Turnhalle wird saniert"),
+])
+def test_og_title_without_the_kicker_of_the_json_ld_headline(h1, expected):
+    page = _titled_page("Gemeinderat: Turnhalle wird saniert", "Turnhalle wird saniert", h1)
+    assert extract_page(page, "http://dorfbote.test/turnhalle/").article.title == expected
+
+
+def test_differing_headlines_without_a_witness_keep_the_json_ld_one():
+    page = _titled_page("Gemeinderat beschließt Sanierung der Turnhalle",
+                        "Turnhalle wird bis Herbst saniert", None)
+    assert extract_page(page, "http://dorfbote.test/turnhalle/").article.title == \
+        "Gemeinderat beschließt Sanierung der Turnhalle"
