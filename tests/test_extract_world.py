@@ -11,6 +11,7 @@ import html
 import pytest
 
 from crawler.extract import extract_page
+from crawler.extract.boilerplate import clean_lines
 from crawler.extract.dates import parse_date
 from crawler.extract.textnorm import strip_site_suffix
 
@@ -180,3 +181,15 @@ def test_differing_headlines_without_a_witness_keep_the_json_ld_one():
                         "Turnhalle wird bis Herbst saniert", None)
     assert extract_page(page, "http://dorfbote.test/turnhalle/").article.title == \
         "Gemeinderat beschließt Sanierung der Turnhalle"
+
+
+def test_a_first_line_repeating_the_title_after_a_kicker_is_not_text():
+    # the title is og:title (the headline without its kicker); the body opens with the
+    # headline as printed, kicker included
+    for kicker in ("Gemeinderat: ", "Gemeinderat"):  # (markup may leave no space)
+        lines = clean_lines(kicker + "Turnhalle wird saniert\n" + "\n".join(STORY),
+                            "Turnhalle wird saniert", set())
+        assert lines == STORY
+    # a sentence that merely ends with the title's words is text
+    sentence = "Seit Dienstag steht fest, die Turnhalle wird saniert."
+    assert clean_lines(sentence, "Turnhalle wird saniert", set()) == [sentence]
