@@ -193,3 +193,26 @@ def test_a_first_line_repeating_the_title_after_a_kicker_is_not_text():
     # a sentence that merely ends with the title's words is text
     sentence = "Seit Dienstag steht fest, die Turnhalle wird saniert."
     assert clean_lines(sentence, "Turnhalle wird saniert", set()) == [sentence]
+
+
+# --- dates: the publisher's published-date statements disagree on the day ------------------
+
+_TWO_DAYS = ('<script type="application/ld+json">{"@context": "https://schema.org", '
+             '"@type": "NewsArticle", "datePublished": "2022-01-20T08:00:00+01:00"}</script>'
+             '<meta property="article:published_time" content="2022-01-25T09:00:00+01:00">')
+
+
+@pytest.mark.parametrize(("printed", "expected"), [
+    ("25.01.2022", ("2022-01-25T09:00:00+01:00", "meta")),  # the day the post prints
+    ("20.01.2022", ("2022-01-20T08:00:00+01:00", "jsonld")),
+    ("", ("2022-01-20T08:00:00+01:00", "jsonld")),  # nothing printed: the usual order
+])
+def test_the_printed_day_decides_between_published_dates_that_disagree(printed, expected):
+    page = _page(f"<span>{printed}</span>" if printed else "", _TWO_DAYS)
+    article = extract_page(page, "http://dorfbote.test/turnhalle/").article
+    assert (article.date_published, article.date_published_source) == expected
+    # the same without a recognisable content container (the meta line is read between
+    # the headline and the story's first long paragraph)
+    bare = page.replace(b'class="entry-content"', b'class="x"')
+    article = extract_page(bare, "http://dorfbote.test/turnhalle/").article
+    assert (article.date_published, article.date_published_source) == expected

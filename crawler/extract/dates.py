@@ -377,8 +377,10 @@ def pick_date(structured: Sequence[DateCandidate], visible: Sequence[DateCandida
     post's markup, then the day of a date permalink (``/2025/04/01/slug/``). Exceptions:
     a structured date on another day than the permalink's loses to a visible date on that
     day, else to the permalink's day itself (the permalink is the post's local day; the
-    structured value is often UTC or the modification time); and a UTC value is given
-    in the page's own offset when another candidate states the same instant in it.
+    structured value is often UTC or the modification time); structured candidates that
+    disagree on the day are decided by the first visible date on one of their days; and
+    a UTC value is given in the page's own offset when another candidate states the same
+    instant in it.
     The caller then tries a "ngày 21/9" in the lead and, last, :func:`htmldate_date`.
     """
 
@@ -389,6 +391,7 @@ def pick_date(structured: Sequence[DateCandidate], visible: Sequence[DateCandida
         value = iso[:10].split("-")
         return (int(value[0]), int(value[1])) == (y, m) and (d is None or int(value[2]) == d)
 
+    structured = _printed_first(structured, visible)
     url_day = None
     if url_date is not None and url_date[2] is not None:
         day = date(url_date[0], url_date[1], url_date[2]).isoformat()
@@ -401,6 +404,21 @@ def pick_date(structured: Sequence[DateCandidate], visible: Sequence[DateCandida
     if visible:
         return visible[0]
     return url_day or (None, None, None)
+
+
+def _printed_first(structured: Sequence[DateCandidate], visible: Sequence[DateCandidate]
+                   ) -> Sequence[DateCandidate]:
+    """``structured`` with the candidate on the day the post prints moved first, when
+    the structured candidates name more than one day (a JSON-LD ``datePublished`` and an
+    ``article:published_time`` a few days apart: the printed day says which one the
+    publisher shows)."""
+    if len({c[0][:10] for c in structured}) < 2:
+        return structured
+    for printed in visible:
+        for index, candidate in enumerate(structured):
+            if candidate[0][:10] == printed[0][:10]:
+                return [candidate, *structured[:index], *structured[index + 1:]]
+    return structured
 
 
 def _local_offset(best: DateCandidate, others: Sequence[DateCandidate]) -> DateCandidate:

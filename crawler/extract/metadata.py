@@ -422,8 +422,9 @@ def _published(page: _Page) -> tuple[str | None, str | None, str | None]:
         ("visible", times[0] if times else None),
         ("jsonld", ld_text(article.get("dateCreated"))))
     seen = _visible_dates(page, _DATE_VISIBLE_XPATH)
-    if not seen and page.heads and (page.container is not None or not structured):
-        seen = _dates_between(page)
+    if not seen and page.heads and (page.container is not None or not structured
+                                    or len({c[0][:10] for c in structured}) > 1):
+        seen = _dates_between(page)  # (without a container: to decide between days)
     return pick_date(structured, seen, page.url_date)
 
 
