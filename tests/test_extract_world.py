@@ -216,3 +216,13 @@ def test_the_printed_day_decides_between_published_dates_that_disagree(printed, 
     bare = page.replace(b'class="entry-content"', b'class="x"')
     article = extract_page(bare, "http://dorfbote.test/turnhalle/").article
     assert (article.date_published, article.date_published_source) == expected
+
+
+def test_a_time_element_in_the_post_decides_between_published_dates_that_disagree():
+    head = '<meta property="article:published_time" content="2022-01-21T09:00:00+01:00">'
+    time = ('<p>Veröffentlicht: <time itemprop="datePublished" '
+            'datetime="2022-01-27T10:00:00+01:00">27.1.</time></p>')  # after the story
+    page = _page(head=head).replace(b"</div></article>", f"</div>{time}</article>".encode())
+    article = extract_page(page, "http://dorfbote.test/turnhalle/").article
+    assert (article.date_published, article.date_published_source) == (
+        "2022-01-27T10:00:00+01:00", "visible")

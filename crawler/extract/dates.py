@@ -378,7 +378,8 @@ def pick_date(structured: Sequence[DateCandidate], visible: Sequence[DateCandida
     a structured date on another day than the permalink's loses to a visible date on that
     day, else to the permalink's day itself (the permalink is the post's local day; the
     structured value is often UTC or the modification time); structured candidates that
-    disagree on the day are decided by the first visible date on one of their days; and
+    disagree on the day are decided by the first date the post prints (a visible date,
+    else a ``<time datetime>`` among them) on one of their days; and
     a UTC value is given in the page's own offset when another candidate states the same
     instant in it.
     The caller then tries a "ngày 21/9" in the lead and, last, :func:`htmldate_date`.
@@ -391,7 +392,8 @@ def pick_date(structured: Sequence[DateCandidate], visible: Sequence[DateCandida
         value = iso[:10].split("-")
         return (int(value[0]), int(value[1])) == (y, m) and (d is None or int(value[2]) == d)
 
-    structured = _printed_first(structured, visible)
+    printed = [*visible, *(c for c in structured if c[2] == "visible")]  # (<time> in the post)
+    structured = _printed_first(structured, printed)
     url_day = None
     if url_date is not None and url_date[2] is not None:
         day = date(url_date[0], url_date[1], url_date[2]).isoformat()
