@@ -226,3 +226,22 @@ def test_a_time_element_in_the_post_decides_between_published_dates_that_disagre
     article = extract_page(page, "http://dorfbote.test/turnhalle/").article
     assert (article.date_published, article.date_published_source) == (
         "2022-01-27T10:00:00+01:00", "visible")
+
+
+def _teasers_page(days: list[str]) -> bytes:
+    """A page with no recognisable post headline: the text, then dated teasers."""
+    teasers = "".join(f'<li><a href="/k{i}/">Kolumne {i}</a> <span class="date">{day}</span></li>'
+                      for i, day in enumerate(days))
+    page = _page().replace(b'<h1 class="entry-title">Turnhalle wird saniert</h1>', b"")
+    return page.replace(b'<article class="post">', b'<div class="post">') \
+        .replace(b"</article>", f"</div><ul>{teasers}</ul>".encode())
+
+
+def test_dates_of_several_days_on_a_page_without_a_post_headline_are_teasers():
+    article = extract_page(_teasers_page(["24. Oktober 2023", "18. Oktober 2023"]),
+                           "http://dorfbote.test/kolumne/").article
+    assert article.date_published_source != "visible"
+    # one date printed: still the page's date
+    article = extract_page(_teasers_page(["24. Oktober 2023"]),
+                           "http://dorfbote.test/kolumne/").article
+    assert (article.date_published, article.date_published_source) == ("2023-10-24", "visible")

@@ -422,6 +422,8 @@ def _published(page: _Page) -> tuple[str | None, str | None, str | None]:
         ("visible", times[0] if times else None),
         ("jsonld", ld_text(article.get("dateCreated"))))
     seen = _visible_dates(page, _DATE_VISIBLE_XPATH)
+    if not page.heads and page.scope is page.tree and len({c[0][:10] for c in seen}) > 1:
+        seen = []  # no post found: dates of several days are a list's teasers
     if not seen and page.heads and (page.container is not None or not structured
                                     or len({c[0][:10] for c in structured}) > 1):
         seen = _dates_between(page)  # (without a container: to decide between days)
