@@ -185,14 +185,16 @@ def test_differing_headlines_without_a_witness_keep_the_json_ld_one():
 
 def test_a_first_line_repeating_the_title_after_a_kicker_is_not_text():
     # the title is og:title (the headline without its kicker); the body opens with the
-    # headline as printed, kicker included
-    for kicker in ("Gemeinderat: ", "Gemeinderat"):  # (markup may leave no space)
+    # headline as printed, kicker included (its markup may leave no space), or with a
+    # breadcrumb trail
+    for kicker in ("Gemeinderat: ", "Gemeinderat", "Start > Gemeinde > "):
         lines = clean_lines(kicker + "Turnhalle wird saniert\n" + "\n".join(STORY),
                             "Turnhalle wird saniert", set())
         assert lines == STORY
-    # a sentence that merely ends with the title's words is text
-    sentence = "Seit Dienstag steht fest, die Turnhalle wird saniert."
-    assert clean_lines(sentence, "Turnhalle wird saniert", set()) == [sentence]
+    # words before the title with no separator between are no kicker: the line is text
+    for line in ("Seit Dienstag steht fest, die Turnhalle wird saniert.",
+                 "Alles zum Thema Turnhalle wird saniert"):
+        assert clean_lines(line, "Turnhalle wird saniert", set()) == [line]
 
 
 # --- dates: the publisher's published-date statements disagree on the day ------------------

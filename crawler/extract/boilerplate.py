@@ -277,10 +277,17 @@ def pruned_text(removed: list[lxml.html.HtmlElement]) -> str:
 
 def _repeats_title(line: str, folded_line: str, title: str) -> bool:
     """The line is the title (compared folded), or ends with it as printed after at most
-    60 characters of a kicker ("Parteitag: <title>", the kicker's markup often leaves no
-    space: the title may be og:title, the headline without its kicker)."""
-    return folded_line == fold(title) or (
-        len(title) >= 10 and line.endswith(title) and len(line) - len(title) <= 60)
+    60 characters of a kicker ending in a separator ("Parteitag: <title>", "... | ") or
+    in no space at all (the kicker's own element): the title may be og:title, the
+    headline without its kicker."""
+    if folded_line == fold(title):
+        return True
+    kicker = line[:-len(title)] if len(title) >= 10 and line.endswith(title) else ""
+    return 0 < len(kicker) <= 60 and (not kicker[-1].isspace()
+                                       or kicker.rstrip()[-1:] in _KICKER_ENDS)
+
+
+_KICKER_ENDS = frozenset(":|/>·–—-")
 
 
 def clean_lines(text: str, title: str | None, captions: set[str]) -> list[str]:
