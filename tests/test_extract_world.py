@@ -247,3 +247,18 @@ def test_dates_of_several_days_on_a_page_without_a_post_headline_are_teasers():
     article = extract_page(_teasers_page(["24. Oktober 2023"]),
                            "http://dorfbote.test/kolumne/").article
     assert (article.date_published, article.date_published_source) == ("2023-10-24", "visible")
+
+
+@pytest.mark.parametrize(("head", "printed", "url", "expected"), [
+    # one moment written in UTC and, without a zone, in the page's time: no disagreement
+    ('<meta property="article:published_time" content="2023-11-09T03:28:35Z">'
+     '<meta name="pubdate" content="2023-11-08 22:28:35">', "08.11.2023",
+     "http://dorfbote.test/turnhalle/", ("2023-11-09T03:28:35+00:00", "meta")),
+    # a permalink on the first one's day confirms it
+    (_TWO_DAYS, "25.01.2022", "http://dorfbote.test/2022/01/20/turnhalle/",
+     ("2022-01-20T08:00:00+01:00", "jsonld")),
+])
+def test_published_dates_that_only_seem_to_disagree_keep_their_order(head, printed, url,
+                                                                      expected):
+    article = extract_page(_page(f"<span>{printed}</span>", head), url).article
+    assert (article.date_published, article.date_published_source) == expected

@@ -378,8 +378,9 @@ def pick_date(structured: Sequence[DateCandidate], visible: Sequence[DateCandida
     a structured date on another day than the permalink's loses to a visible date on that
     day, else to the permalink's day itself (the permalink is the post's local day; the
     structured value is often UTC or the modification time); structured candidates that
-    disagree on the day are decided by the first date the post prints (a visible date,
-    else a ``<time datetime>`` among them) on one of their days; and
+    disagree on the day (no permalink day confirming the first) are decided by the
+    first date the post prints (a visible date, else a ``<time datetime>`` among them)
+    on one of their days; and
     a UTC value is given in the page's own offset when another candidate states the same
     instant in it.
     The caller then tries a "ngày 21/9" in the lead and, last, :func:`htmldate_date`.
@@ -392,12 +393,13 @@ def pick_date(structured: Sequence[DateCandidate], visible: Sequence[DateCandida
         value = iso[:10].split("-")
         return (int(value[0]), int(value[1])) == (y, m) and (d is None or int(value[2]) == d)
 
-    printed = [*visible, *(c for c in structured if c[2] == "visible")]  # (<time> in the post)
-    structured = _printed_first(structured, printed)
     url_day = None
     if url_date is not None and url_date[2] is not None:
         day = date(url_date[0], url_date[1], url_date[2]).isoformat()
         url_day = (day, day, "url")
+    if structured and not (url_day and agrees(structured[0][0])):  # (a permalink's day
+        printed = [*visible, *(c for c in structured if c[2] == "visible")]  # confirms it)
+        structured = _printed_first(structured, printed)
     if structured:
         if agrees(structured[0][0]):
             return _local_offset(structured[0], [*structured[1:], *visible])
@@ -419,8 +421,22 @@ def _printed_first(structured: Sequence[DateCandidate], visible: Sequence[DateCa
     for printed in visible:
         for index, candidate in enumerate(structured):
             if candidate[0][:10] == printed[0][:10]:
+                if index == 0 or not _other_day(structured[0], candidate):
+                    return structured
                 return [candidate, *structured[:index], *structured[index + 1:]]
     return structured
+
+
+def _other_day(first: DateCandidate, second: DateCandidate) -> bool:
+    """The two candidates name different days for certain: bare days that differ, or
+    times a day or more apart, or on different days in the same offset (not the same
+    moment written in two zones: "...T03:28Z" and a zone-less "...T22:28", the page's
+    local time taken as +07:00)."""
+    one, two = to_datetime(first[0]), to_datetime(second[0])
+    if len(first[0]) <= 10 or len(second[0]) <= 10 or one is None or two is None:
+        return first[0][:10] != second[0][:10]
+    return abs((one - two).total_seconds()) >= 86400 or (
+        one.utcoffset() == two.utcoffset() and first[0][:10] != second[0][:10])
 
 
 def _local_offset(best: DateCandidate, others: Sequence[DateCandidate]) -> DateCandidate:
