@@ -6,9 +6,12 @@ cause; every page here is hand-written, never copied from a real one.
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from crawler.extract import extract_page
+from crawler.extract.boilerplate import clean_lines
 from crawler.extract.dates import parse_date
 from crawler.extract.textnorm import strip_site_suffix
 
@@ -132,3 +135,130 @@ def test_the_old_default_themes_postmetadata_line_dates_the_post():
     page = _page().replace(b"</div></article>", b"</div>" + line.encode() + b"</article>")
     article = extract_page(page, "http://dorfbote.test/?p=12").article
     assert (article.date_published, article.date_published_source) == ("2011-12-03", "visible")
+
+
+# --- titles: the JSON-LD headline and og:title differ ---------------------------------------
+
+def _titled_page(headline: str, og_title: str, h1: str | None) -> bytes:
+    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", '
+          f'"@type": "NewsArticle", "headline": "{headline}"}}</script>')
+    head = f'<meta property="og:title" content="{html.escape(og_title)} | Dorfbote">{ld}'
+    page = _page(head=head).replace(b"<title>Turnhalle wird saniert",
+                                    f"<title>{headline}".encode())
+    if h1 is None:  # no recognisable headline: a plain heading outside the post
+        return page.replace(b'<h1 class="entry-title">Turnhalle wird saniert</h1>', b"") \
+            .replace(b"<nav>", b"<nav><h1>Dorfbote</h1><h1>Aktuell</h1>")
+    return page.replace(b">Turnhalle wird saniert</h1>", f">{h1}</h1>".encode())
+
+
+@pytest.mark.parametrize(("h1", "expected"), [
+    # the visible headline repeats og:title (its quotes and dashes may differ)
+    ("Turnhalle wird bis Herbst saniert – \u201eendlich\u201c",
+     'Turnhalle wird bis Herbst saniert - "endlich"'),
+    # ... or the JSON-LD headline
+    ("Gemeinderat beschließt Sanierung der Turnhalle",
+     "Gemeinderat beschließt Sanierung der Turnhalle"),
+])
+def test_the_visible_headline_decides_between_json_ld_headline_and_og_title(h1, expected):
+    page = _titled_page("Gemeinderat beschließt Sanierung der Turnhalle",
+                        'Turnhalle wird bis Herbst saniert - "endlich"', h1)
+    assert extract_page(page, "http://dorfbote.test/turnhalle/").article.title == expected
+
+
+@pytest.mark.parametrize(("h1", "expected"), [
+    # no visible headline to ask: og:title is the headline without the kicker
+    (None, "Turnhalle wird saniert"),
+    # the page prints the kicker in its headline: the title keeps it
+    ("Gemeinderat: Turnhalle wird saniert", "Gemeinderat: Turnhalle wird saniert"),
+])
+def test_og_title_without_the_kicker_of_the_json_ld_headline(h1, expected):
+    page = _titled_page("Gemeinderat: Turnhalle wird saniert", "Turnhalle wird saniert", h1)
+    assert extract_page(page, "http://dorfbote.test/turnhalle/").article.title == expected
+
+
+def test_differing_headlines_without_a_witness_keep_the_json_ld_one():
+    page = _titled_page("Gemeinderat beschließt Sanierung der Turnhalle",
+                        "Turnhalle wird bis Herbst saniert", None)
+    assert extract_page(page, "http://dorfbote.test/turnhalle/").article.title == \
+        "Gemeinderat beschließt Sanierung der Turnhalle"
+
+
+def test_a_first_line_repeating_the_title_after_a_kicker_is_not_text():
+    # the title is og:title (the headline without its kicker); the body opens with the
+    # headline as printed, kicker included (its markup may leave no space), or with a
+    # breadcrumb trail
+    for kicker in ("Gemeinderat: ", "Gemeinderat", "Start > Gemeinde > "):
+        lines = clean_lines(kicker + "Turnhalle wird saniert\n" + "\n".join(STORY),
+                            "Turnhalle wird saniert", set())
+        assert lines == STORY
+    # words before the title with no separator between are no kicker: the line is text
+    for line in ("Seit Dienstag steht fest, die Turnhalle wird saniert.",
+                 "Alles zum Thema Turnhalle wird saniert"):
+        assert clean_lines(line, "Turnhalle wird saniert", set()) == [line]
+
+
+# --- dates: the publisher's published-date statements disagree on the day ------------------
+
+_TWO_DAYS = ('<script type="application/ld+json">{"@context": "https://schema.org", '
+             '"@type": "NewsArticle", "datePublished": "2022-01-20T08:00:00+01:00"}</script>'
+             '<meta property="article:published_time" content="2022-01-25T09:00:00+01:00">')
+
+
+@pytest.mark.parametrize(("printed", "expected"), [
+    ("25.01.2022", ("2022-01-25T09:00:00+01:00", "meta")),  # the day the post prints
+    ("20.01.2022", ("2022-01-20T08:00:00+01:00", "jsonld")),
+    ("", ("2022-01-20T08:00:00+01:00", "jsonld")),  # nothing printed: the usual order
+])
+def test_the_printed_day_decides_between_published_dates_that_disagree(printed, expected):
+    page = _page(f"<span>{printed}</span>" if printed else "", _TWO_DAYS)
+    article = extract_page(page, "http://dorfbote.test/turnhalle/").article
+    assert (article.date_published, article.date_published_source) == expected
+    # the same without a recognisable content container (the meta line is read between
+    # the headline and the story's first long paragraph)
+    bare = page.replace(b'class="entry-content"', b'class="x"')
+    article = extract_page(bare, "http://dorfbote.test/turnhalle/").article
+    assert (article.date_published, article.date_published_source) == expected
+
+
+def test_a_time_element_in_the_post_decides_between_published_dates_that_disagree():
+    head = '<meta property="article:published_time" content="2022-01-21T09:00:00+01:00">'
+    time = ('<p>Veröffentlicht: <time itemprop="datePublished" '
+            'datetime="2022-01-27T10:00:00+01:00">27.1.</time></p>')  # after the story
+    page = _page(head=head).replace(b"</div></article>", f"</div>{time}</article>".encode())
+    article = extract_page(page, "http://dorfbote.test/turnhalle/").article
+    assert (article.date_published, article.date_published_source) == (
+        "2022-01-27T10:00:00+01:00", "visible")
+
+
+def _teasers_page(days: list[str]) -> bytes:
+    """A page with no recognisable post headline: the text, then dated teasers."""
+    teasers = "".join(f'<li><a href="/k{i}/">Kolumne {i}</a> <span class="date">{day}</span></li>'
+                      for i, day in enumerate(days))
+    page = _page().replace(b'<h1 class="entry-title">Turnhalle wird saniert</h1>', b"")
+    return page.replace(b'<article class="post">', b'<div class="post">') \
+        .replace(b"</article>", f"</div><ul>{teasers}</ul>".encode())
+
+
+def test_dates_of_several_days_on_a_page_without_a_post_headline_are_teasers():
+    article = extract_page(_teasers_page(["24. Oktober 2023", "18. Oktober 2023"]),
+                           "http://dorfbote.test/kolumne/").article
+    assert article.date_published_source != "visible"
+    # one date printed: still the page's date
+    article = extract_page(_teasers_page(["24. Oktober 2023"]),
+                           "http://dorfbote.test/kolumne/").article
+    assert (article.date_published, article.date_published_source) == ("2023-10-24", "visible")
+
+
+@pytest.mark.parametrize(("head", "printed", "url", "expected"), [
+    # one moment written in UTC and, without a zone, in the page's time: no disagreement
+    ('<meta property="article:published_time" content="2023-11-09T03:28:35Z">'
+     '<meta name="pubdate" content="2023-11-08 22:28:35">', "08.11.2023",
+     "http://dorfbote.test/turnhalle/", ("2023-11-09T03:28:35+00:00", "meta")),
+    # a permalink on the first one's day confirms it
+    (_TWO_DAYS, "25.01.2022", "http://dorfbote.test/2022/01/20/turnhalle/",
+     ("2022-01-20T08:00:00+01:00", "jsonld")),
+])
+def test_published_dates_that_only_seem_to_disagree_keep_their_order(head, printed, url,
+                                                                      expected):
+    article = extract_page(_page(f"<span>{printed}</span>", head), url).article
+    assert (article.date_published, article.date_published_source) == expected

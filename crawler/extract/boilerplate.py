@@ -275,9 +275,24 @@ def pruned_text(removed: list[lxml.html.HtmlElement]) -> str:
     return "\x00".join(fold(" ".join(el.itertext())) for el in removed)
 
 
+def _repeats_title(line: str, folded_line: str, title: str) -> bool:
+    """The line is the title (compared folded), or ends with it as printed after at most
+    60 characters of a kicker ending in a separator ("Parteitag: <title>", "... | ") or
+    in no space at all (the kicker's own element): the title may be og:title, the
+    headline without its kicker."""
+    if folded_line == fold(title):
+        return True
+    kicker = line[:-len(title)] if len(title) >= 10 and line.endswith(title) else ""
+    return 0 < len(kicker) <= 60 and (not kicker[-1].isspace()
+                                       or kicker.rstrip()[-1:] in _KICKER_ENDS)
+
+
+_KICKER_ENDS = frozenset(":|/>·–—-")
+
+
 def clean_lines(text: str, title: str | None, captions: set[str]) -> list[str]:
     """The text's non-empty lines without captions (``captions``: folded texts), a first
-    line repeating the title, boilerplate lines, related-post headings (the story ends at
+    line repeating the title (a kicker before it or not), boilerplate lines, related-post headings (the story ends at
     one in its second half) and "Read more: <headline>" lines."""
     drop_folded = captions
     lines = [line for line in clean_text(text).split("\n") if line]
@@ -286,7 +301,7 @@ def clean_lines(text: str, title: str | None, captions: set[str]) -> list[str]:
         folded = fold(line)
         if folded in drop_folded:
             continue
-        if index == 0 and title and folded == fold(title):
+        if index == 0 and title and _repeats_title(line, folded, title):
             continue
         key = heading_key(line)
         if key in _BOILERPLATE_LINES or line.startswith(_COMMENT_FORM_MARKERS):

@@ -377,8 +377,12 @@ def pick_date(structured: Sequence[DateCandidate], visible: Sequence[DateCandida
     post's markup, then the day of a date permalink (``/2025/04/01/slug/``). Exceptions:
     a structured date on another day than the permalink's loses to a visible date on that
     day, else to the permalink's day itself (the permalink is the post's local day; the
-    structured value is often UTC or the modification time); and a UTC value is given
-    in the page's own offset when another candidate states the same instant in it.
+    structured value is often UTC or the modification time); structured candidates that
+    disagree on the day (no permalink day confirming the first) are decided by the
+    first date the post prints (a visible date, else a ``<time datetime>`` among them)
+    on one of their days; and
+    a UTC value is given in the page's own offset when another candidate states the same
+    instant in it.
     The caller then tries a "ngày 21/9" in the lead and, last, :func:`htmldate_date`.
     """
 
@@ -393,6 +397,9 @@ def pick_date(structured: Sequence[DateCandidate], visible: Sequence[DateCandida
     if url_date is not None and url_date[2] is not None:
         day = date(url_date[0], url_date[1], url_date[2]).isoformat()
         url_day = (day, day, "url")
+    if structured and not (url_day and agrees(structured[0][0])):  # (a permalink's day
+        printed = [*visible, *(c for c in structured if c[2] == "visible")]  # confirms it)
+        structured = _printed_first(structured, printed)
     if structured:
         if agrees(structured[0][0]):
             return _local_offset(structured[0], [*structured[1:], *visible])
@@ -401,6 +408,35 @@ def pick_date(structured: Sequence[DateCandidate], visible: Sequence[DateCandida
     if visible:
         return visible[0]
     return url_day or (None, None, None)
+
+
+def _printed_first(structured: Sequence[DateCandidate], visible: Sequence[DateCandidate]
+                   ) -> Sequence[DateCandidate]:
+    """``structured`` with the candidate on the day the post prints moved first, when
+    the structured candidates name more than one day (a JSON-LD ``datePublished`` and an
+    ``article:published_time`` a few days apart: the printed day says which one the
+    publisher shows)."""
+    if len({c[0][:10] for c in structured}) < 2:
+        return structured
+    for printed in visible:
+        for index, candidate in enumerate(structured):
+            if candidate[0][:10] == printed[0][:10]:
+                if index == 0 or not _other_day(structured[0], candidate):
+                    return structured
+                return [candidate, *structured[:index], *structured[index + 1:]]
+    return structured
+
+
+def _other_day(first: DateCandidate, second: DateCandidate) -> bool:
+    """The two candidates name different days for certain: bare days that differ, or
+    times a day or more apart, or on different days in the same offset (not the same
+    moment written in two zones: "...T03:28Z" and a zone-less "...T22:28", the page's
+    local time taken as +07:00)."""
+    one, two = to_datetime(first[0]), to_datetime(second[0])
+    if len(first[0]) <= 10 or len(second[0]) <= 10 or one is None or two is None:
+        return first[0][:10] != second[0][:10]
+    return abs((one - two).total_seconds()) >= 86400 or (
+        one.utcoffset() == two.utcoffset() and first[0][:10] != second[0][:10])
 
 
 def _local_offset(best: DateCandidate, others: Sequence[DateCandidate]) -> DateCandidate:

@@ -34,7 +34,7 @@ from crawler.extract.dates import (
 )
 from crawler.extract.html import absolute_url, class_pred, first_line, text_longer, visible
 from crawler.extract.jsonld import JsonLd, ld_list, ld_names, ld_text, read_jsonld
-from crawler.extract.textnorm import clean_author, clean_line, strip_site_suffix
+from crawler.extract.textnorm import clean_author, clean_line, pick_headline, strip_site_suffix
 
 __all__ = ["Meta", "dedupe", "metadata"]
 
@@ -242,16 +242,21 @@ def _description(page: _Page) -> str | None:
 def _title(page: _Page, site_name: str | None) -> tuple[str | None, str | None]:
     """(title, site name): the first of JSON-LD headline (entities decoded), og:title,
     the visible headline and ``<title>``, without its site-name part (which names the
-    site when nothing else did). Measured (bench/extraction_quality.py, fundus): this
-    order matches the truth on more pages than og:title first or the ``<h1>`` first."""
+    site when nothing else did); where the JSON-LD headline and og:title differ, the one
+    :func:`~crawler.extract.textnorm.pick_headline` picks goes first. Measured
+    (bench/extraction_quality.py, fundus): this order matches the truth on more pages
+    than og:title first or the ``<h1>`` first."""
     title_tag = page.tree.find(".//title")
     title_text = clean_line(title_tag.text_content()) if title_tag is not None else None
     host = urlsplit(page.url).hostname or ""
     host = host[4:] if host.startswith("www.") else host
     names = [n for n in (site_name, host, host.split(".")[0]) if n]
     headline = page.headline
-    candidates = [ld_text(page.ld.article.get("headline")),
-                  page.meta("og:title", "twitter:title"), headline, title_text]
+    structured, social = ld_text(page.ld.article.get("headline")), \
+        page.meta("og:title", "twitter:title")
+    if structured and social and pick_headline(structured, social, headline, names) == social:
+        structured, social = social, structured
+    candidates = [structured, social, headline, title_text]
     title = None
     for candidate in candidates:
         if not candidate:
@@ -417,8 +422,11 @@ def _published(page: _Page) -> tuple[str | None, str | None, str | None]:
         ("visible", times[0] if times else None),
         ("jsonld", ld_text(article.get("dateCreated"))))
     seen = _visible_dates(page, _DATE_VISIBLE_XPATH)
-    if not seen and page.heads and (page.container is not None or not structured):
-        seen = _dates_between(page)
+    if not page.heads and page.scope is page.tree and len({c[0][:10] for c in seen}) > 1:
+        seen = []  # no post found: dates of several days are a list's teasers
+    if not seen and page.heads and (page.container is not None or not structured
+                                    or len({c[0][:10] for c in structured}) > 1):
+        seen = _dates_between(page)  # (without a container: to decide between days)
     return pick_date(structured, seen, page.url_date)
 
 

@@ -15,7 +15,8 @@ import unicodedata
 
 __all__ = [
     "WORD_RE", "clean_author", "clean_line", "clean_text", "fold", "is_vietnamese", "nfc",
-    "parse_byline", "split_byline", "split_source_prefix", "strip_site_suffix", "word_count",
+    "parse_byline", "pick_headline", "split_byline", "split_source_prefix", "strip_site_suffix",
+    "word_count",
 ]
 
 WORD_RE = re.compile(r"\w+")
@@ -219,3 +220,28 @@ def strip_site_suffix(title: str, site_names: list[str], *,
         if headline and head and fold(head) == fold(headline) and len(tail.split()) <= 6:
             return head.strip(), tail.strip()
     return title, None
+
+
+# "Kicker: Headline": a topic line some sites put before the headline proper
+_KICKER_RE = re.compile(r"^(.{2,80}?):\s+(\S.*)$")
+
+
+def pick_headline(structured: str, social: str, visible: str | None,
+                  site_names: list[str]) -> str:
+    """Which of two differing headlines a post's title is: ``structured`` (JSON-LD
+    ``headline``) or ``social`` (og:title / twitter:title). The one the ``visible``
+    headline repeats (compared by :func:`fold`, site-name parts removed); with no such
+    witness, ``social`` when it is ``structured`` without a leading kicker ("Parteitag:
+    Turnhalle wird saniert" / "Turnhalle wird saniert"); else ``structured``."""
+    keys = [fold(strip_site_suffix(value, site_names, headline=visible)[0])
+            for value in (structured, social)]
+    if keys[0] == keys[1]:
+        return structured
+    if visible:
+        seen = fold(visible)
+        if seen == keys[1]:
+            return social
+        if seen == keys[0]:
+            return structured
+    kicker = _KICKER_RE.match(strip_site_suffix(structured, site_names)[0])
+    return social if kicker and fold(kicker.group(2)) == keys[1] else structured
