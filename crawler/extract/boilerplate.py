@@ -292,8 +292,9 @@ _KICKER_ENDS = frozenset(":|/>·–—-")
 
 def clean_lines(text: str, title: str | None, captions: set[str]) -> list[str]:
     """The text's non-empty lines without captions (``captions``: folded texts), a first
-    line repeating the title (a kicker before it or not), boilerplate lines, related-post headings (the story ends at
-    one in its second half) and "Read more: <headline>" lines."""
+    line repeating the title (a kicker before it or not), boilerplate lines, related-post
+    headings (the story ends at one in its second half) and "Read more: <headline>"
+    lines."""
     drop_folded = captions
     lines = [line for line in clean_text(text).split("\n") if line]
     out = []
