@@ -31,6 +31,7 @@ import heapq
 import json
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -387,8 +388,8 @@ class LatestCaptures:
     def _add_scan(self, files: list[Path], first_rank: int) -> None:
         for rank, path in enumerate(files, first_rank):
             for capture in iter_captures([path]):
-                stamp = capture.fetched_at.strftime("%Y%m%d%H%M%S")
-                mime = media_type(capture.content_type)
+                stamp = sys.intern(capture.fetched_at.strftime("%Y%m%d%H%M%S"))
+                mime = sys.intern(media_type(capture.content_type))
                 self._offer(CaptureLocation(path, capture.offset, capture.url, capture.status,
                                             mime, capture_rank(stamp, rank, capture.offset)))
 
@@ -401,9 +402,12 @@ class LatestCaptures:
             if found is None or not entry.status.isdigit():
                 continue
             rank, path = found
+            # Interned: a handful of media types and one stamp per second, shared by all
+            # the captures the table keeps (it holds one per URL of the archive).
             self._offer(CaptureLocation(path, entry.offset, entry.url, int(entry.status),
-                                        (entry.mime or "").lower(),
-                                        capture_rank(entry.timestamp, rank, entry.offset)))
+                                        sys.intern((entry.mime or "").lower()),
+                                        capture_rank(sys.intern(entry.timestamp), rank,
+                                                     entry.offset)))
 
     def __len__(self) -> int:
         return len(self._latest)

@@ -290,9 +290,11 @@ class _ArchivedSite:
             location = self.latest.get(url)
         return location if location is not None and location.status == 200 else None
 
-    def first_pages(self, stats: dict[str, int] | None = None) -> list[tuple[str, str]]:
-        """(url, canonical URL) of every post's first page, canonical copies first."""
-        posts: list[tuple[int, int, str, str]] = []  # (not canonical, order, url, canonical)
+    def first_pages(self, stats: dict[str, int] | None = None) -> list[tuple[str, int]]:
+        """(url, 64-bit hash of the canonical URL: what telling copies apart needs) of every
+        post's first page, canonical copies first. Kept for every post of the archive, so
+        as small as it can be: the URL is the latest-capture table's own string."""
+        posts: list[tuple[int, int, str, int]] = []  # (not canonical, order, url, canonical)
         for order, location in enumerate(self.latest):
             if location.status != 200:
                 continue
@@ -313,7 +315,7 @@ class _ArchivedSite:
                 continue  # a continuation page: joined to its first page
             canonical = pg.canonical_url(location.url, info)
             posts.append((int(canonical != pg.normalize_url(location.url)), order,
-                          location.url, canonical))
+                          location.url, hash(canonical)))
         posts.sort(key=lambda p: (p[0], p[1]))
         return [(url, canonical) for _, _, url, canonical in posts]
 
@@ -349,7 +351,7 @@ def iter_posts_from_warcs(paths: Iterable[str | os.PathLike[str]],
     again when it is yielded.
     """
     site = _ArchivedSite(paths)
-    yielded = SeenSet()  # canonical URLs, as 64-bit hashes
+    yielded: set[int] = set()  # canonical URLs' hashes
     for url, canonical in site.first_pages(stats):
         if canonical in yielded:  # as the spider does: one post per canonical URL
             if stats is not None:
