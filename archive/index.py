@@ -221,20 +221,11 @@ def update_cdxj(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[
     try:
         written = out.stat().st_mtime
         covered = {f.name for f in files if f.stat().st_mtime <= written}
-        kept = [line.rstrip("\n") for line in _covered_lines(out, covered)]
-    except (OSError, ArchiveError, UnicodeDecodeError):
+        kept = [e.to_line() for e in read_cdxj(out) if e.filename in covered]
+    except (OSError, ArchiveError):
         return write_cdxj(files, out)
     fresh = cdxj_lines(f for f in files if f.name not in covered)
     return _write_lines(list(heapq.merge(kept, fresh)), out)
-
-
-def _covered_lines(index: Path, names: set[str]) -> Iterator[str]:
-    """The lines of ``index`` whose file is one of ``names`` (a bad line: ArchiveError)."""
-    with open(index, encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
-            if line.strip() and not line.startswith("!"):
-                if CdxjEntry.from_line(line, f"{index}:{number}").filename in names:
-                    yield line
 
 
 def _write_lines(lines: list[str], out: str | os.PathLike[str]) -> int:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -350,7 +350,8 @@ def _link_tag(parent: Any, attr: str, srcset: bool) -> Iterator[tuple[str, str] 
         yield "iframe"
 
 
-def resolve_links(found: list[tuple[str, str]], base: str) -> tuple[list[tuple[str, str]], int]:
+def resolve_links(found: Iterable[tuple[str, str]], base: str
+                  ) -> tuple[list[tuple[str, str]], int]:
     """(absolute URL without its fragment, tag) of each usable link of *found* (hrefs as
     written, from :func:`html_links` or :func:`css_links`), and how many were malformed.
     Empty and fragment-only hrefs are dropped."""

@@ -46,7 +46,7 @@ class HashedDupeFilter(RFPDupeFilter):
                    fingerprinter=crawler.request_fingerprinter)
 
     def __init__(self, path: str | None = None, debug: bool = False, **kwargs: Any) -> None:
-        super().__init__(None, debug, **kwargs)
+        super().__init__(None, debug, **kwargs)  # path (JOBDIR) ignored: see the docstring
         self.seen = SeenSet()
 
     def request_seen(self, request: Request) -> bool:

@@ -310,8 +310,8 @@ def crawl_settings(overrides: dict[str, Any]) -> Any:
     extensions.setdefault("crawler.extensions.CrawlProgress", 900)
     settings.set("EXTENSIONS", extensions, priority="cmdline")
     middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")  # likewise added to
-    middlewares.setdefault("crawler.resume.ResumeFromArchiveMiddleware", 960)  # off unless
-    if settings.get("REDIS_URL"):                                            # resuming
+    middlewares.setdefault("crawler.resume.ResumeFromArchiveMiddleware", 960)  # if resuming
+    if settings.get("REDIS_URL"):  # --redis (its module imports scrapy-redis)
         middlewares.setdefault("crawler.frontier.SharedRobotsTxt", 970)
     settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
     check_pace_settings(settings)  # -s DOWNLOAD_DELAY=nan: one line, not an engine traceback

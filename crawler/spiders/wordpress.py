@@ -406,7 +406,7 @@ class WordPressSpider(PostChainMixin, scrapy.Spider):
         if info is not None and info.base:
             base = get_base_url(response)
         stats = self.crawler.stats
-        resolved, malformed = links.resolve_links(list(found), base)
+        resolved, malformed = links.resolve_links(found, base)
         if malformed:
             stats.inc_value("newsarchive/links/skipped/malformed", malformed)
         from_listing = kind is PageKind.LISTING
