@@ -1,17 +1,9 @@
 """CDXJ indexes of WARC files, in the format ``cdxj-indexer`` (and pywb) write.
 
-A line is ``SURT-KEY TIMESTAMP14 {json}`` with the JSON keys, in this order, ``url``,
-``mime``, ``status``, ``digest``, ``length``, ``offset``, ``filename`` (a key whose value
-is unknown is left out, as cdxj-indexer does). Indexed records, as cdxj-indexer's
-defaults: ``response``, ``revisit``, ``resource`` and ``metadata``, except resource and
-metadata records of type ``application/warc-fields``. ``mime`` is the HTTP Content-Type
-without parameters (``warc/revisit`` for revisits, the WARC Content-Type for resources);
-``digest`` the WARC-Payload-Digest as written (``sha1:...``), computed when absent;
-``filename`` the WARC's base name (or its path relative to ``dir_root``). Lines are sorted
-as strings, which is the order pywb's binary search needs.
-
-The key is ``surt.surt(url)`` (the package pywb and cdxj-indexer use; we do not rewrite
-SURT canonicalisation). Records are read with warcio through ``archive.reader``.
+The line format and which records are indexed: :mod:`archive.cdxj`. ``filename`` is the
+WARC's base name (or its path relative to ``dir_root``). Lines are sorted as strings,
+which is the order pywb's binary search needs. Records are read with warcio through
+``archive.reader``, unless the file has a valid index sidecar (:mod:`archive.sidecar`).
 
 Also here, because every reader needs them and they are archive logic:
 
@@ -28,94 +20,20 @@ from __future__ import annotations
 import bisect
 import contextlib
 import heapq
-import json
 import os
-import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import surt
-
+from archive import sidecar
+from archive.cdxj import CdxjEntry, make_entry, url_key
 from archive.errors import ArchiveError
 from archive.httputil import media_type
 from archive.reader import iter_captures, iter_parsed
-from archive.records import sha1_digest, warc_target_uri
+from archive.records import warc_target_uri
 
-INDEXED_TYPES = ("response", "revisit", "resource", "metadata")
-_MIME_SPLIT = re.compile(r"[;\s]")
 WARC_SUFFIXES = (".warc", ".warc.gz")
-
-
-@dataclass(frozen=True, order=True)
-class CdxjEntry:
-    """One CDXJ line. ``length``/``offset`` are ints; ``status`` a string or None."""
-
-    urlkey: str
-    timestamp: str
-    url: str = field(compare=False)
-    mime: str | None = field(default=None, compare=False)
-    status: str | None = field(default=None, compare=False)
-    digest: str | None = field(default=None, compare=False)
-    length: int = field(default=0, compare=False)
-    offset: int = field(default=0, compare=False)
-    filename: str = field(default="", compare=False)
-    extra: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
-
-    def to_line(self) -> str:
-        data: dict[str, object] = {"url": self.url}
-        for key in ("mime", "status", "digest"):
-            value = getattr(self, key)
-            if value:
-                data[key] = value
-        data["length"] = str(self.length)
-        data["offset"] = str(self.offset)
-        data["filename"] = self.filename
-        data.update(self.extra)
-        return f"{self.urlkey} {self.timestamp} {json.dumps(data)}"
-
-    @classmethod
-    def from_line(cls, line: str, where: str = "") -> CdxjEntry:
-        try:
-            urlkey, timestamp, rest = line.rstrip("\r\n").split(" ", 2)
-            data = json.loads(rest)
-            extra = {k: v for k, v in data.items() if k not in
-                     ("url", "mime", "status", "digest", "length", "offset", "filename")}
-            return cls(
-                urlkey=urlkey, timestamp=timestamp, url=data["url"], mime=data.get("mime"),
-                status=data.get("status"), digest=data.get("digest"),
-                length=int(data.get("length", 0)), offset=int(data.get("offset", 0)),
-                filename=data.get("filename", ""), extra=extra,
-            )
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ArchiveError(f"{where}: not a CDXJ line: {line[:80]!r}") from exc
-
-
-def url_key(url: str) -> str:
-    """The SURT key pywb and cdxj-indexer use (``vn,kontumtv)/thoi-su/abc``)."""
-    try:
-        return surt.surt(url)
-    except Exception:  # noqa: BLE001 - surt raises bare exceptions on odd URLs; cdxj-indexer
-        return url     # falls back to the URL itself, and so do we
-
-
-def timestamp14(warc_date: str) -> str:
-    """``2024-05-01T07:30:00Z`` (or with fraction) -> ``20240501073000``."""
-    digits = re.sub(r"\D", "", warc_date or "")
-    return (digits + "0" * 14)[:14]
-
-
-def _mime(rec_type: str, record) -> str | None:
-    if rec_type == "revisit":
-        return "warc/revisit"
-    if rec_type in ("response", "request"):
-        value = record.http_headers.get_header("Content-Type") if record.http_headers else None
-    else:
-        value = record.rec_headers.get_header("Content-Type")
-    if not value:
-        return None
-    return _MIME_SPLIT.split(value, 1)[0].strip() or None
 
 
 def _filename(path: Path, dir_root: Path | None) -> str:
@@ -126,33 +44,28 @@ def _filename(path: Path, dir_root: Path | None) -> str:
 
 def iter_entries(paths: Iterable[str | os.PathLike[str]], *,
                  dir_root: str | os.PathLike[str] | None = None) -> Iterator[CdxjEntry]:
-    """Index entries of the WARC files, in file order (unsorted)."""
+    """Index entries of the WARC files, in file order (unsorted). A file with a valid
+    index sidecar (:mod:`archive.sidecar`, written by the crawl as it wrote the file) is
+    not read: its entries are the sidecar's."""
     root = Path(dir_root) if dir_root is not None else None
     for raw in paths:
         path = Path(raw)
         name = _filename(path, root)
+        written = sidecar.entries(path)
+        if written is not None:
+            for entry in written:
+                yield entry if entry.filename == name else replace(entry, filename=name)
+            continue
         for record, rest, offset, length in iter_parsed(path):
-            rec_type = record.rec_type
-            if rec_type not in INDEXED_TYPES:
-                continue
-            if (rec_type in ("resource", "metadata")
-                    and record.rec_headers.get_header("Content-Type") == "application/warc-fields"):
-                continue
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            if not url:
-                continue
-            status = None
-            if rec_type in ("response", "revisit") and record.http_headers:
-                status = record.http_headers.get_statuscode() or None
-            digest = record.rec_headers.get_header("WARC-Payload-Digest")
-            if not digest and rec_type != "revisit":
-                digest = sha1_digest(rest)
-            yield CdxjEntry(
-                urlkey=url_key(url),
-                timestamp=timestamp14(record.rec_headers.get_header("WARC-Date") or ""),
-                url=url, mime=_mime(rec_type, record), status=status, digest=digest,
-                length=length, offset=offset, filename=name,
-            )
+            http = record.http_headers if record.rec_type in ("response", "request",
+                                                              "revisit") else None
+            entry = make_entry(
+                record.rec_type, record.rec_headers.get_header,
+                http.get_statuscode() if http else None,
+                http.get_header("Content-Type") if http else None,
+                lambda rest=rest: rest, length=length, offset=offset, filename=name)
+            if entry is not None:
+                yield entry
 
 
 def find_warc_files(inputs: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -215,7 +128,8 @@ def update_cdxj(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[
     A file counts as covered when it is not newer than ``out``; its lines are kept (they
     are sorted, so the two parts are merged, not sorted again). Lines of files that are
     gone or newer than ``out`` (a repaired ``.open`` file, say) are dropped, and every
-    file not covered is indexed anew. Without a readable ``out``: :func:`write_cdxj`."""
+    file not covered is indexed anew (every file, without a readable ``out``). The files'
+    index sidecars (:mod:`archive.sidecar`) are removed once their lines are in ``out``."""
     out = Path(out)
     files = [Path(p) for p in paths]
     try:
@@ -223,9 +137,12 @@ def update_cdxj(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[
         covered = {f.name for f in files if f.stat().st_mtime <= written}
         kept = [e.to_line() for e in read_cdxj(out) if e.filename in covered]
     except (OSError, ArchiveError):
-        return write_cdxj(files, out)
+        covered, kept = set(), []
     fresh = cdxj_lines(f for f in files if f.name not in covered)
-    return _write_lines(list(heapq.merge(kept, fresh)), out)
+    count = _write_lines(list(heapq.merge(kept, fresh)), out)
+    for f in files:  # their lines are in the index now
+        sidecar.remove(f)
+    return count
 
 
 def _write_lines(lines: list[str], out: str | os.PathLike[str]) -> int:
@@ -308,11 +225,11 @@ class CdxjIndex:
 # --------------------------------------------------------------------- latest capture
 
 
-def capture_rank(timestamp14: str, file_rank: int, offset: int) -> tuple[str, int, int]:
+def capture_rank(stamp: str, file_rank: int, offset: int) -> tuple[str, int, int]:
     """Sort key of a capture: the largest is the latest. WARC-Date has second precision,
     so captures within one second (a retried 503 and its 200) are ordered by the file's
     place among the inputs, then by offset: the later one wins."""
-    return (timestamp14, file_rank, offset)
+    return (stamp, file_rank, offset)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,10 @@ Failure policy: a record is compressed in memory and written with one ``write``;
 write fails the file is truncated back to the end of the last complete record and the
 error is raised as ``ArchiveError``; records already written are never touched.
 
+Index sidecar (``index_sidecar=True``, the crawl's choice): each indexed record's CDXJ
+line is written beside the file as it is written (:mod:`archive.sidecar`), so indexing a
+finished crawl does not read its WARCs back.
+
 Thread-safety: none. The crawler calls the writer from the Twisted reactor thread only;
 other users must serialise calls themselves.
 """
@@ -38,6 +42,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
+from archive import sidecar
 from archive.errors import ArchiveError
 from archive.records import (
     HttpExchange,
@@ -50,6 +55,7 @@ from archive.records import (
     warc_date,
     warc_target_uri,
 )
+from archive.sidecar import SidecarWriter
 
 OPEN_SUFFIX = ".open"
 
@@ -124,6 +130,7 @@ class WarcWriter:
         gzip_level: int = 6,
         host: str | None = None,
         pid: int | None = None,
+        index_sidecar: bool = False,
     ) -> None:
         if not re.fullmatch(r"[A-Za-z0-9_.]+", prefix or ""):
             raise ArchiveError(f"WARC prefix {prefix!r}: use letters, digits, '_' and '.' only")
@@ -150,6 +157,8 @@ class WarcWriter:
         self._name: str | None = None
         self._size = 0
         self._warcinfo_id: str | None = None
+        self.index_sidecar = index_sidecar
+        self._sidecar: SidecarWriter | None = None
         self.closed_files: list[Path] = []
         self.records_written = 0
         self.bytes_written = 0
@@ -183,6 +192,8 @@ class WarcWriter:
             raise ArchiveError(f"cannot create WARC file {path}: {exc}") from exc
         self._name = name
         self._size = 0
+        if self.index_sidecar:
+            self._sidecar = SidecarWriter(self.directory / name)
         self._warcinfo_id = self.id_factory()
         info = build_warcinfo(self.warcinfo_fields, record_id=self._warcinfo_id,
                               date=self.clock(), filename=name)
@@ -195,15 +206,20 @@ class WarcWriter:
         self._fh = None
         self._name = None
         assert name is not None
+        sidecar, self._sidecar = self._sidecar, None
         try:
             fh.close()  # unbuffered: nothing left to flush, closing cannot lose data
         finally:
             try:
                 os.replace(self.directory / (name + OPEN_SUFFIX), self.directory / name)
             except OSError as exc:
+                if sidecar is not None:
+                    sidecar.abandon()
                 raise ArchiveError(f"cannot close WARC file {self.directory / name}: "
                                    f"{exc}") from exc
         self.closed_files.append(self.directory / name)
+        if sidecar is not None:
+            sidecar.finish()  # after the rename: it records the finished file
 
     def _ensure_room(self) -> None:
         if self._fh is not None and self._size >= self.max_size:
@@ -211,7 +227,7 @@ class WarcWriter:
         if self._fh is None:
             self._open()
 
-    def _append(self, records: Iterable[WarcRecord]) -> list[tuple[int, int]]:
+    def _append(self, records: list[WarcRecord]) -> list[tuple[int, int]]:
         """Write records as gzip members in one write; return (offset, length) of each."""
         assert self._fh is not None and self._name is not None
         chunks: list[bytes] = []
@@ -236,6 +252,9 @@ class WarcWriter:
             raise ArchiveError(f"cannot write to {self.current_path}: "
                                f"{exc.strerror or exc}") from exc
         self._size = pos
+        if self._sidecar is not None:
+            for record, (offset, length) in zip(records, spans, strict=True):
+                self._sidecar.add(record, offset, length)
         self.records_written += len(spans)
         self.bytes_written += len(data)
         return spans
@@ -334,9 +353,12 @@ def append_records(path: str | os.PathLike[str], records: Iterable[WarcRecord],
                    gzip_level: int = 6) -> list[tuple[int, int]]:
     """Append records to a finished ``.warc.gz`` (one gzip member each, as the writer
     writes them); their (offset, length). On failure the file is cut back to its size
-    before, so it stays whole, and ArchiveError says why."""
+    before, so it stays whole, and ArchiveError says why. A sidecar index that described
+    the file before is extended with the new records (:func:`archive.sidecar.extend`)."""
     path = Path(path)
+    records = list(records)
     data, spans = b"", []
+    sealed = sidecar.seal(path)
     try:
         with open(path, "ab", buffering=0) as fh:
             start = pos = os.fstat(fh.fileno()).st_size
@@ -352,4 +374,6 @@ def append_records(path: str | os.PathLike[str], records: Iterable[WarcRecord],
                 raise
     except OSError as exc:
         raise ArchiveError(f"cannot append to {path}: {exc.strerror or exc}") from exc
+    if sealed is not None:
+        sidecar.extend(path, sealed, list(zip(records, spans, strict=True)))
     return spans

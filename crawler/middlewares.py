@@ -230,6 +230,7 @@ class WarcSession:
         self.writer = WarcWriter(
             self.directory, prefix=self.prefix, max_size=self.max_size, clock=self.clock,
             id_factory=self.id_factory, warcinfo=self.warcinfo, gzip_level=self.gzip_level,
+            index_sidecar=True,  # the crawl's index.cdxj without reading the WARCs back
         )
         logger.info("Writing WARC files to %(dir)s (crawl %(id)s)",
                     {"dir": self.directory, "id": self.crawl_id})

@@ -24,8 +24,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from archive.cdxj import timestamp14
 from archive.check import check_files
-from archive.index import timestamp14
 from archive.reader import iter_captures
 from archive.records import HttpExchange, build_revisit
 from archive.wacz import write_wacz

@@ -10,15 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from archive.cdxj import CdxjEntry, url_key
 from archive.errors import ArchiveError
-from archive.index import (
-    CdxjEntry,
-    CdxjIndex,
-    cdxj_lines,
-    update_cdxj,
-    url_key,
-    write_cdxj,
-)
+from archive.index import CdxjIndex, cdxj_lines, update_cdxj, write_cdxj
 from archive.records import HttpExchange
 from archive.writer import WarcWriter
 from tests.conftest import REPO, require_benchmarks

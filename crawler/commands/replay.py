@@ -37,7 +37,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from archive.index import find_warc_files, timestamp14, write_cdxj
+from archive.cdxj import timestamp14
+from archive.index import find_warc_files, write_cdxj
 from archive.reader import iter_captures
 from crawler.commands.demo import stop_process
 from crawler.errors import NewsarchiveError
