@@ -17,6 +17,7 @@ Reads no settings.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -130,6 +131,7 @@ def remove_dot_segments(path: str) -> str:
     return result if result.startswith("/") else "/" + result
 
 
+@functools.lru_cache(maxsize=1024)  # asked twice for each new link (classify, then request)
 def request_url(url: str) -> str:
     """The form of a link used to deduplicate before fetching: ASCII-safe, scheme and host
     lower-cased, default port and fragment dropped, tracking parameters (utm_*, fbclid,
