@@ -352,6 +352,20 @@ def test_thousands_of_nested_wrappers_still_give_the_article():
         assert "Quảng Ngãi" in result.article.text
 
 
+def test_a_wrapper_run_is_folded_only_from_64_in_any_case():
+    from crawler.extract.html import parse_html
+
+    def depth(html: str) -> int:
+        tree = parse_html(html)
+        return max(sum(1 for _ in el.iterancestors("div")) + 1 for el in tree.iter("div"))
+
+    # 63 in a row stay as written; 64 and more become one, whatever the case and spacing
+    assert depth("<body>" + "<div>" * 63 + "x" + "</div>" * 63 + "</body>") == 63
+    mixed = "<body>" + '<DIV class="w">\n ' * 40 + "<div >" * 40 + "x" + "</Div >\n" * 80
+    assert depth(mixed + "</body>") == 1
+    assert depth("<body>" + "<div>" * 64 + "<p>y</p>" + "</div>" * 64 + "</body>") == 1
+
+
 def test_repair_refuses_a_file_that_is_not_unfinished(tmp_path, capsys):
     finished = tmp_path / "x.warc.gz"
     finished.write_bytes(b"not touched")

@@ -24,7 +24,6 @@ import lxml.html
 from crawler.extract.html import (
     attached,
     class_pred,
-    classes,
     drop,
     id_pred,
     link_density,
@@ -213,11 +212,14 @@ def post_only_html(root: lxml.html.HtmlElement) -> str:
 
 def is_boilerplate(el: lxml.html.HtmlElement) -> bool:
     """An element :func:`prune` removes (by tag, id, class token or ``display:none``)."""
-    if el.tag in _PRUNE_TAGS or el.get("id") in _PRUNE_IDS:
+    # Asked of every element of every page: C-level set tests, no generator.
+    get = el.get
+    if el.tag in _PRUNE_TAGS or get("id") in _PRUNE_IDS:
         return True
-    if any(token in _PRUNE_CLASSES for token in classes(el)):
+    value = get("class")
+    if value and not _PRUNE_CLASSES.isdisjoint(value.split()):
         return True
-    style = el.get("style")
+    style = get("style")
     return bool(style) and _HIDDEN_STYLE_RE.search(style) is not None
 
 

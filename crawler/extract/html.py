@@ -154,8 +154,12 @@ def _html_class_lookup() -> lxml.etree.ElementNamespaceClassLookup:
 _CLASS_LOOKUP = _html_class_lookup()
 
 
-_DIV_OPEN_RUN = re.compile(r"(?:<div\b[^>]*>\s*){64,}", re.IGNORECASE)
-_DIV_CLOSE_RUN = re.compile(r"(?:</div\s*>\s*){64,}", re.IGNORECASE)
+# A run of 64 or more <div ...> (or </div>) with nothing but white space between. Written
+# with a literal first character outside any group and the case rule inline (not
+# re.IGNORECASE) so that re searches for "<" at C speed instead of trying the whole
+# pattern at every character: 1.7 -> 0.13 ms on a 20 KB page, the same matches.
+_DIV_OPEN_RUN = re.compile(r"<(?i:div)\b[^>]*>\s*(?:<(?i:div)\b[^>]*>\s*){63,}")
+_DIV_CLOSE_RUN = re.compile(r"</(?i:div)\s*>\s*(?:</(?i:div)\s*>\s*){63,}")
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement | None:
