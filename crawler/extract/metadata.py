@@ -457,13 +457,9 @@ def _taxonomy(page: _Page) -> tuple[list[str], list[str]]:
     cats, tags = [], []
     for a in page.scope.iter("a"):
         rel = (a.get("rel") or "").lower().split()
-        if not rel or not in_page_content(a):
-            continue
-        name = visible(a)
-        if "category" in rel:
-            cats.append(name)
-        elif "tag" in rel:
-            tags.append(name)
+        found = cats if "category" in rel else tags if "tag" in rel else None
+        if found is not None and in_page_content(a):  # the costly test last
+            found.append(visible(a))
     article = page.ld.article
     if not cats:
         cats = [visible(a) for a in _CATEGORY_FALLBACK_XPATH(page.scope)]
