@@ -10,6 +10,8 @@ module finds the candidates on a page read once by :mod:`crawler.extract.metadat
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 import lxml.etree
@@ -26,6 +28,21 @@ if TYPE_CHECKING:
 __all__ = ["modified_date", "published_date"]
 
 DateCandidates = list[DateCandidate]  # (iso, raw, source) in order of preference
+
+# A date the post labels as its publication, in the words pages print before it:
+# "Veröffentlicht am 16.08.2019", "Erschienen am: 01.11.2023", "Publiziert am",
+# "Erstellt am", "Published on 3 March 2020", "Posted: ...", "Publié le 29 juin 2019",
+# "Publicado el", "Pubblicato il", "Gepubliceerd op", "Ngày đăng:", and a bare "Datum:" /
+# "Date:" (the one date a post states about itself). The label must start a word
+# ("Update 31.01.2022" is no "date"); an optional weekday may stand between ("am
+# Samstag, 3. Dezember 2011"). Labels of the last change ("Letzte Änderung", "Updated",
+# "Stand", "Aktualisiert") are not publication dates and are not here.
+_LABELLED_DATE_RE = re.compile(
+    r"(?<![^\W\d_])(?:datum|date|ver[öo]ffentlicht|erschienen|publiziert|erstellt|published"
+    r"|posted|publié|publicado|pubblicato|gepubliceerd|ngày đăng|đăng ngày)"
+    r"(?:\s+(?:am|on|le|el|il|op|at|lúc))?\s*:?\s*(?:\w+,\s*)?(" + FULL_DATE_RE.pattern + ")",
+    re.I)
+_NO_TEXT_TAGS = frozenset(("script", "style", "template", "noscript"))
 
 _DATE_VISIBLE_XPATH = lxml.etree.XPath(
     ".//*[" + class_pred("entry-date", "posted-on", "td-post-date", "jeg_meta_date",
@@ -121,7 +138,36 @@ def published_date(page: Page) -> tuple[str | None, str | None, str | None]:
     if not seen and page.heads and (page.container is not None or not structured
                                     or len({c[0][:10] for c in structured}) > 1):
         seen = _dates_between(page)  # (without a container: to decide between days)
+    if not structured and not seen:
+        seen = _labelled_date(page)
     return pick_date(structured, seen, page.url_date)
+
+
+def _labelled_date(page: Page) -> DateCandidates:
+    """The first date the post labels as its publication ("Veröffentlicht am ...",
+    "Published on ...", "Datum: ..."; :data:`_LABELLED_DATE_RE`), in the post's text
+    outside widgets, sidebars, menus and comments; for pages whose metadata and meta
+    line state no date (else htmldate would guess one from the whole page: on such pages
+    it took a "Letzte Änderung" day printed beside "Erschienen am", or a day in the
+    story). Label and date may sit in neighbouring elements ("<b>Datum:</b> 18.10.2021")."""
+    pieces, owners, starts, size = [], [], [], 0
+    for piece in page.scope.xpath(".//text()"):
+        owner = piece.getparent()
+        if piece.is_tail:
+            owner = owner.getparent()
+        if owner is None or owner.tag in _NO_TEXT_TAGS or not piece.strip():
+            continue
+        pieces.append(piece)
+        owners.append(owner)
+        starts.append(size)
+        size += len(piece) + 1
+    text = " ".join(pieces)
+    for match in _LABELLED_DATE_RE.finditer(text):
+        owner = owners[bisect_right(starts, match.start(1)) - 1]
+        iso = parse_date(match.group(1), now=page.now)
+        if iso and in_page_content(owner):
+            return [(iso, " ".join(match.group(0).split()), "visible")]
+    return []
 
 
 def modified_date(page: Page, published: str | None) -> tuple[str | None, str | None]:
