@@ -293,6 +293,8 @@ def test_a_date_the_post_labels_as_its_publication_dates_it(printed, expected):
     "<p>Corona-Update 31.01.2022</p>",
     # only the last change is labelled
     "<p>Aktualisiert: 11.04.2020</p>",
+    # a sentence of the story, not a label line
+    "<p>Die Studie, veröffentlicht am 3. März 2020 in einer Fachzeitschrift, fand wenig.</p>",
 ])
 def test_a_date_labelled_as_no_publication_is_not_read_as_one(printed):
     article = extract_page(_after_story(printed), "http://dorfbote.test/turnhalle/").article

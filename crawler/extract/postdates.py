@@ -149,7 +149,8 @@ def _labelled_date(page: Page) -> DateCandidates:
     outside widgets, sidebars, menus and comments; for pages whose metadata and meta
     line state no date (else htmldate would guess one from the whole page: on such pages
     it took a "Letzte Änderung" day printed beside "Erschienen am", or a day in the
-    story). Label and date may sit in neighbouring elements ("<b>Datum:</b> 18.10.2021")."""
+    story). The label opens its text, as a label line does, never inside a sentence; label
+    and date may sit in neighbouring elements ("<b>Datum:</b> 18.10.2021")."""
     pieces, owners, starts, size = [], [], [], 0
     for piece in page.scope.xpath(".//text()"):
         owner = piece.getparent()
@@ -163,6 +164,9 @@ def _labelled_date(page: Page) -> DateCandidates:
         size += len(piece) + 1
     text = " ".join(pieces)
     for match in _LABELLED_DATE_RE.finditer(text):
+        label_at = starts[bisect_right(starts, match.start()) - 1]
+        if text[label_at:match.start()].strip():
+            continue  # inside a sentence ("the study, published on 3 March 2020, ...")
         owner = owners[bisect_right(starts, match.start(1)) - 1]
         iso = parse_date(match.group(1), now=page.now)
         if iso and in_page_content(owner):
