@@ -33,16 +33,21 @@ DateCandidates = list[DateCandidate]  # (iso, raw, source) in order of preferenc
 # "Veröffentlicht am 16.08.2019", "Erschienen am: 01.11.2023", "Publiziert am",
 # "Erstellt am", "Published on 3 March 2020", "Posted: ...", "Publié le 29 juin 2019",
 # "Publicado el", "Pubblicato il", "Gepubliceerd op", "Ngày đăng:", and a bare "Datum:" /
-# "Date:" (the one date a post states about itself). The label must start a word
-# ("Update 31.01.2022" is no "date"); an optional weekday may stand between ("am
-# Samstag, 3. Dezember 2011"). Labels of the last change ("Letzte Änderung", "Updated",
+# "Date:" (the one date a post states about itself). The label opens a text of the page
+# (a label line: not "Corona-Update 31.01.2022", nor "the study, published on 3 March
+# 2020, ..." in a sentence); an optional weekday may stand between ("am Samstag, 3.
+# Dezember 2011"). Labels of the last change ("Letzte Änderung", "Updated",
 # "Stand", "Aktualisiert") are not publication dates and are not here.
+_PUBLICATION_LABELS = (
+    "datum", "date", "veröffentlicht", "veroffentlicht", "erschienen", "publiziert", "erstellt",
+    "published", "posted", "publié", "publicado", "pubblicato", "gepubliceerd", "ngày đăng",
+    "đăng ngày")
 _LABELLED_DATE_RE = re.compile(
-    r"(?<![^\W\d_])(?:datum|date|ver[öo]ffentlicht|erschienen|publiziert|erstellt|published"
-    r"|posted|publié|publicado|pubblicato|gepubliceerd|ngày đăng|đăng ngày)"
+    "(?:" + "|".join(map(re.escape, _PUBLICATION_LABELS)) + ")"
     r"(?:\s+(?:am|on|le|el|il|op|at|lúc))?\s*:?\s*(?:\w+,\s*)?(" + FULL_DATE_RE.pattern + ")",
     re.I)
 _NO_TEXT_TAGS = frozenset(("script", "style", "template", "noscript"))
+_TEXTS_XPATH = lxml.etree.XPath(".//text()")
 
 _DATE_VISIBLE_XPATH = lxml.etree.XPath(
     ".//*[" + class_pred("entry-date", "posted-on", "td-post-date", "jeg_meta_date",
@@ -149,10 +154,10 @@ def _labelled_date(page: Page) -> DateCandidates:
     outside widgets, sidebars, menus and comments; for pages whose metadata and meta
     line state no date (else htmldate would guess one from the whole page: on such pages
     it took a "Letzte Änderung" day printed beside "Erschienen am", or a day in the
-    story). The label opens its text, as a label line does, never inside a sentence; label
-    and date may sit in neighbouring elements ("<b>Datum:</b> 18.10.2021")."""
+    story). The label opens a text, as a label line does; label and date may sit in
+    neighbouring elements ("<b>Datum:</b> 18.10.2021")."""
     pieces, owners, starts, size = [], [], [], 0
-    for piece in page.scope.xpath(".//text()"):
+    for piece in _TEXTS_XPATH(page.scope):
         owner = piece.getparent()
         if piece.is_tail:
             owner = owner.getparent()
@@ -163,12 +168,13 @@ def _labelled_date(page: Page) -> DateCandidates:
         starts.append(size)
         size += len(piece) + 1
     text = " ".join(pieces)
-    for match in _LABELLED_DATE_RE.finditer(text):
-        label_at = starts[bisect_right(starts, match.start()) - 1]
-        if text[label_at:match.start()].strip():
-            continue  # inside a sentence ("the study, published on 3 March 2020, ...")
-        owner = owners[bisect_right(starts, match.start(1)) - 1]
-        iso = parse_date(match.group(1), now=page.now)
+    for piece, start in zip(pieces, starts, strict=True):
+        label = piece.lstrip()
+        if not label[:16].lower().startswith(_PUBLICATION_LABELS):
+            continue  # no label opens this text (inside a sentence, "Corona-Update ...")
+        match = _LABELLED_DATE_RE.match(text, start + len(piece) - len(label))
+        owner = owners[bisect_right(starts, match.start(1)) - 1] if match else None
+        iso = parse_date(match.group(1), now=page.now) if match else None
         if iso and in_page_content(owner):
             return [(iso, " ".join(match.group(0).split()), "visible")]
     return []
