@@ -262,3 +262,53 @@ def test_published_dates_that_only_seem_to_disagree_keep_their_order(head, print
                                                                       expected):
     article = extract_page(_page(f"<span>{printed}</span>", head), url).article
     assert (article.date_published, article.date_published_source) == expected
+
+
+# --- dates: a date the post labels as its publication ---------------------------------------
+# (third round: pages whose metadata and meta line state no date; htmldate, the last
+# resort, took a "Letzte Änderung" day or a day in the story instead)
+
+def _after_story(html: str) -> bytes:
+    return _page().replace(b"</div></article>", b"</div>" + html.encode() + b"</article>")
+
+
+@pytest.mark.parametrize(("printed", "expected"), [
+    # the labelled publication day, not the last change printed beside it
+    ("<p>Letzte Änderung: 31.10.2023 - 14:49:39</p><p>Erschienen am: 01.11.2023</p>",
+     "2023-11-01"),
+    ("<p>Veröffentlicht am Samstag, 3. Dezember 2011</p>", "2011-12-03"),
+    # label and date in neighbouring elements
+    ("<p><strong>Datum:</strong> <span>18.10.2021</span></p>", "2021-10-18"),
+    ("<p>Published on March 3, 2020</p>", "2020-03-03"),
+    ("<p>Publié le 29 juin 2019</p>", "2019-06-29"),
+])
+def test_a_date_the_post_labels_as_its_publication_dates_it(printed, expected):
+    article = extract_page(_after_story(printed), "http://dorfbote.test/turnhalle/").article
+    assert (article.date_published[:10], article.date_published_source) == (
+        expected, "visible")
+
+
+@pytest.mark.parametrize("printed", [
+    # a label inside a word ("Corona-Update") is no label
+    "<p>Corona-Update 31.01.2022</p>",
+    # only the last change is labelled
+    "<p>Aktualisiert: 11.04.2020</p>",
+    # a sentence of the story, not a label line
+    "<p>Die Studie, veröffentlicht am 3. März 2020 in einer Fachzeitschrift, fand wenig.</p>",
+])
+def test_a_date_labelled_as_no_publication_is_not_read_as_one(printed):
+    article = extract_page(_after_story(printed), "http://dorfbote.test/turnhalle/").article
+    assert article.date_published_source != "visible"
+
+
+def test_a_labelled_date_outside_the_post_or_beside_a_stated_date_is_not_read():
+    aside = '<aside class="sidebar"><p>Veröffentlicht am 01.07.2025</p></aside>'
+    sidebar = _page().replace(b"</main>", b"</main>" + aside.encode())
+    article = extract_page(sidebar, "http://dorfbote.test/turnhalle/").article
+    assert "2025" not in (article.date_published_raw or "")
+    head = '<meta property="article:published_time" content="2022-01-20T08:00:00+01:00">'
+    stated = _page(head=head).replace(b"</div></article>",
+                                      b"</div><p>Erschienen am 01.11.2023</p></article>")
+    article = extract_page(stated, "http://dorfbote.test/turnhalle/").article
+    assert (article.date_published, article.date_published_source) == (
+        "2022-01-20T08:00:00+01:00", "meta")

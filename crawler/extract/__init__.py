@@ -25,8 +25,10 @@ Modules, each owning one concept: ``html`` (decoding, parsing, tree helpers), ``
 (date parsing, URL dates, the +07:00 default, picking the post date), ``textnorm``
 (string rules), ``jsonld`` (JSON-LD nodes and article types), ``boilerplate`` (every
 pruning rule and boilerplate marker), ``media`` (images, captions, videos), ``metadata``
-(one reader per field group), ``body`` (the only importer of trafilatura: container,
-trafilatura, block renderer) and ``page`` (assembly, ``join_pages``, ``quality_flags``).
+(one reader per field group), ``postdates`` (where a post states its dates: the
+candidates :func:`~crawler.extract.dates.pick_date` decides between), ``body``
+(the only importer of trafilatura: container, trafilatura, block renderer) and ``page``
+(assembly, ``join_pages``, ``quality_flags``).
 
 The names are loaded lazily (PEP 562): ``import crawler.extract.dates`` (or ``.html``,
 ``.textnorm``, ``.jsonld``) does not import trafilatura, so the crawl's main process can

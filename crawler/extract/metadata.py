@@ -5,7 +5,8 @@ Precedence, field by field: JSON-LD, then Open Graph / ``article:`` / other ``<m
 then visible WordPress markup scoped to the post (the ``<article>`` around the content
 container or the headline: never a teaser's or a widget's). A structured date that
 contradicts the URL date loses to a visible date that agrees with it
-(:func:`crawler.extract.dates.pick_date`).
+(:func:`crawler.extract.dates.pick_date`); the date readers are in
+:mod:`crawler.extract.postdates`.
 
 :func:`metadata` reads the page once (:class:`_Page`) and composes one reader per field
 group. Pure (lxml only: no trafilatura, no Scrapy); no settings are read.
@@ -24,36 +25,14 @@ import lxml.etree
 import lxml.html
 
 from crawler.extract.boilerplate import in_page_content, post_only_html
-from crawler.extract.dates import (
-    FULL_DATE_RE,
-    DateCandidate,
-    date_from_url,
-    parse_date,
-    parse_iso,
-    pick_date,
-)
-from crawler.extract.html import absolute_url, class_pred, first_line, text_longer, visible
+from crawler.extract.dates import date_from_url
+from crawler.extract.html import absolute_url, class_pred, first_line, visible
 from crawler.extract.jsonld import JsonLd, ld_list, ld_names, ld_text, read_jsonld
+from crawler.extract.postdates import modified_date, published_date
 from crawler.extract.textnorm import clean_author, clean_line, pick_headline, strip_site_suffix
 
 __all__ = ["Meta", "dedupe", "metadata"]
 
-DateCandidates = list[DateCandidate]  # (iso, raw, source) in order of preference
-
-_DATE_VISIBLE_XPATH = lxml.etree.XPath(
-    ".//*[" + class_pred("entry-date", "posted-on", "td-post-date", "jeg_meta_date",
-                         "post-date", "entry-meta-date", "meta-date", "date-post",
-                         "post-time", "published", "article-date", "news-date", "time-post",
-                         "post-meta-date", "ngay-dang", "date", "date-header",
-                         "postmetadata") + "]")
-_MODIFIED_VISIBLE_XPATH = lxml.etree.XPath(
-    ".//*[" + class_pred("updated", "entry-date-modified", "modified", "post-modified") + "]")
-_TIME_PUBLISHED_XPATH = lxml.etree.XPath(
-    ".//time[@datetime and (" + class_pred("published", "entry-date")
-    + " or @itemprop='datePublished')]/@datetime")
-_TIME_MODIFIED_XPATH = lxml.etree.XPath(
-    ".//time[@datetime and (" + class_pred("updated") + " or @itemprop='dateModified')]"
-    "/@datetime")
 _AUTHOR_VISIBLE_XPATH = lxml.etree.XPath(
     ".//*[@rel='author' or @itemprop='author' or " + class_pred(
         "author", "td-post-author-name", "jeg_meta_author", "byline", "post-author",
@@ -346,108 +325,6 @@ def _standfirst(page: _Page) -> str | None:
     return None
 
 
-# --- dates --------------------------------------------------------------------------------
-
-
-def _structured(*values: tuple[str, str | None]) -> DateCandidates:
-    """The dates among ``(source, raw)`` values (JSON-LD, meta, ``<time datetime>``),
-    normalised: ISO 8601 first, then the other machine and human forms."""
-    out = []
-    for source, raw in values:
-        iso = (parse_iso(raw) or parse_date(raw)) if raw else None
-        if iso:
-            out.append((iso, raw, source))
-    return out
-
-
-def _visible_dates(page: _Page, xpath: lxml.etree.XPath) -> DateCandidates:
-    """A date from each matching element of the post (its datetime/content/title
-    attribute, else its text)."""
-    default_year = page.url_date[0] if page.url_date else None
-    out = []
-    for el in xpath(page.scope):
-        if not in_page_content(el):
-            continue
-        for raw in (el.get("datetime"), el.get("content"), el.get("title"), visible(el)):
-            if not raw or len(raw) > 120:
-                continue
-            iso = parse_iso(raw) if raw == el.get("datetime") else parse_date(
-                raw, default_year=default_year, now=page.now)
-            if iso:
-                out.append((iso, raw, "visible"))
-                break
-    return out
-
-
-def _dates_between(page: _Page) -> DateCandidates:
-    """The post's meta line, whatever its class: a full date in the text between the
-    headline and the story (the post content container, else its first long
-    paragraph), else a ``<time datetime>`` there. A date before the headline is the top
-    bar's; one after the story opens, a comment's or a teaser's."""
-    headline, container = page.heads[0], page.container
-    default_year = page.url_date[0] if page.url_date else None
-    started, times = False, []
-    for el in headline.getroottree().getroot().iter(lxml.etree.Element):
-        if el is headline:
-            started = True
-            continue
-        if el is container or (started and el.tag == "p" and text_longer(el, 150)):
-            break
-        if not started or headline in el.iterancestors():
-            continue
-        if el.tag == "time" and el.get("datetime") and not times and in_page_content(el):
-            times = [(iso, el.get("datetime"), "visible")] \
-                if (iso := parse_iso(el.get("datetime"))) else []
-        for piece in (el.text, el.tail):
-            if piece and FULL_DATE_RE.search(piece):
-                line = clean_line(piece)
-                iso = parse_date(line, default_year=default_year, now=page.now)
-                if iso and len(line) <= 120:
-                    return [(iso, line, "visible")]
-    return times
-
-
-def _published(page: _Page) -> tuple[str | None, str | None, str | None]:
-    """(iso, raw, source) by :func:`crawler.extract.dates.pick_date`'s order of trust."""
-    article, webpage = page.ld.article, page.ld.webpage
-    times = _TIME_PUBLISHED_XPATH(page.scope)
-    structured = _structured(
-        ("jsonld", ld_text(article.get("datePublished"))),
-        ("jsonld", ld_text(webpage.get("datePublished"))),
-        ("meta", page.meta("article:published_time")),
-        ("meta", page.meta("og:published_time", "datepublished", "pubdate", "publishdate",
-                           "dc.date.issued", "dcterms.created", "date", "parsely-pub-date",
-                           "sailthru.date", "article.published", "publish-date",
-                           "dc.date", "dcterms.date", "citation_publication_date")),
-        ("visible", times[0] if times else None),
-        ("jsonld", ld_text(article.get("dateCreated"))))
-    seen = _visible_dates(page, _DATE_VISIBLE_XPATH)
-    if not page.heads and page.scope is page.tree and len({c[0][:10] for c in seen}) > 1:
-        seen = []  # no post found: dates of several days are a list's teasers
-    if not seen and page.heads and (page.container is not None or not structured
-                                    or len({c[0][:10] for c in structured}) > 1):
-        seen = _dates_between(page)  # (without a container: to decide between days)
-    return pick_date(structured, seen, page.url_date)
-
-
-def _modified(page: _Page, published: str | None) -> tuple[str | None, str | None]:
-    article = page.ld.article
-    times = _TIME_MODIFIED_XPATH(page.scope)
-    structured = _structured(
-        ("jsonld", ld_text(article.get("dateModified"))),
-        ("jsonld", ld_text(page.ld.webpage.get("dateModified"))),
-        ("meta", page.meta("article:modified_time")), ("meta", page.meta("og:updated_time")),
-        ("meta", page.meta("datemodified", "dc.date.modified", "dcterms.modified",
-                           "last-modified")),
-        ("visible", times[0] if times else None))
-    if structured:
-        return structured[0][:2]
-    seen = _visible_dates(page, _MODIFIED_VISIBLE_XPATH)
-    if seen and seen[0][0] != published:
-        return seen[0][:2]
-    return None, None
-
-
 # --- taxonomy -----------------------------------------------------------------------------
 
 
@@ -482,10 +359,10 @@ def metadata(tree: lxml.html.HtmlElement, url: str, now: datetime | None,
                 site_name=_site_name(page), description=_description(page))
     meta.title, meta.site_name = _title(page, meta.site_name)
     meta.authors_raw, meta.authors = _authors(page)
-    meta.published, meta.published_raw, meta.published_source = _published(page)
+    meta.published, meta.published_raw, meta.published_source = published_date(page)
     if meta.published is None:
         meta.date_page = post_only_html(tree)
-    meta.modified, meta.modified_raw = _modified(page, meta.published)
+    meta.modified, meta.modified_raw = modified_date(page, meta.published)
     meta.categories, meta.tags = _taxonomy(page)
     meta.standfirst = _standfirst(page)
     return meta

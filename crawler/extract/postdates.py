@@ -1,0 +1,198 @@
+"""Where a post states its dates: the readers of its publication and modification
+dates in the page (JSON-LD, ``<meta>``, ``<time datetime>``, the dates printed in the
+post's markup, a date the post labels as its publication), handing the candidates to
+:func:`crawler.extract.dates.pick_date`.
+
+:mod:`crawler.extract.dates` parses date strings and decides between candidates; this
+module finds the candidates on a page read once by :mod:`crawler.extract.metadata`
+(its ``_Page``). Pure (lxml only); no settings are read.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import TYPE_CHECKING
+
+import lxml.etree
+
+from crawler.extract.boilerplate import in_page_content
+from crawler.extract.dates import FULL_DATE_RE, DateCandidate, parse_date, parse_iso, pick_date
+from crawler.extract.html import class_pred, text_longer, visible
+from crawler.extract.jsonld import ld_text
+from crawler.extract.textnorm import clean_line
+
+if TYPE_CHECKING:
+    from crawler.extract.metadata import _Page as Page
+
+__all__ = ["modified_date", "published_date"]
+
+DateCandidates = list[DateCandidate]  # (iso, raw, source) in order of preference
+
+# A date the post labels as its publication, in the words pages print before it:
+# "Veröffentlicht am 16.08.2019", "Erschienen am: 01.11.2023", "Publiziert am",
+# "Erstellt am", "Published on 3 March 2020", "Posted: ...", "Publié le 29 juin 2019",
+# "Publicado el", "Pubblicato il", "Gepubliceerd op", "Ngày đăng:", and a bare "Datum:" /
+# "Date:" (the one date a post states about itself). The label opens a text of the page
+# (a label line: not "Corona-Update 31.01.2022", nor "the study, published on 3 March
+# 2020, ..." in a sentence); an optional weekday may stand between ("am Samstag, 3.
+# Dezember 2011"). Labels of the last change ("Letzte Änderung", "Updated",
+# "Stand", "Aktualisiert") are not publication dates and are not here.
+_PUBLICATION_LABELS = (
+    "datum", "date", "veröffentlicht", "veroffentlicht", "erschienen", "publiziert", "erstellt",
+    "published", "posted", "publié", "publicado", "pubblicato", "gepubliceerd", "ngày đăng",
+    "đăng ngày")
+_LABELLED_DATE_RE = re.compile(
+    "(?:" + "|".join(map(re.escape, _PUBLICATION_LABELS)) + ")"
+    r"(?:\s+(?:am|on|le|el|il|op|at|lúc))?\s*:?\s*(?:\w+,\s*)?(" + FULL_DATE_RE.pattern + ")",
+    re.I)
+_NO_TEXT_TAGS = frozenset(("script", "style", "template", "noscript"))
+_TEXTS_XPATH = lxml.etree.XPath(".//text()")
+
+_DATE_VISIBLE_XPATH = lxml.etree.XPath(
+    ".//*[" + class_pred("entry-date", "posted-on", "td-post-date", "jeg_meta_date",
+                         "post-date", "entry-meta-date", "meta-date", "date-post",
+                         "post-time", "published", "article-date", "news-date", "time-post",
+                         "post-meta-date", "ngay-dang", "date", "date-header",
+                         "postmetadata") + "]")
+_MODIFIED_VISIBLE_XPATH = lxml.etree.XPath(
+    ".//*[" + class_pred("updated", "entry-date-modified", "modified", "post-modified") + "]")
+_TIME_PUBLISHED_XPATH = lxml.etree.XPath(
+    ".//time[@datetime and (" + class_pred("published", "entry-date")
+    + " or @itemprop='datePublished')]/@datetime")
+_TIME_MODIFIED_XPATH = lxml.etree.XPath(
+    ".//time[@datetime and (" + class_pred("updated") + " or @itemprop='dateModified')]"
+    "/@datetime")
+
+
+def _structured(*values: tuple[str, str | None]) -> DateCandidates:
+    """The dates among ``(source, raw)`` values (JSON-LD, meta, ``<time datetime>``),
+    normalised: ISO 8601 first, then the other machine and human forms."""
+    out = []
+    for source, raw in values:
+        iso = (parse_iso(raw) or parse_date(raw)) if raw else None
+        if iso:
+            out.append((iso, raw, source))
+    return out
+
+
+def _visible_dates(page: Page, xpath: lxml.etree.XPath) -> DateCandidates:
+    """A date from each matching element of the post (its datetime/content/title
+    attribute, else its text)."""
+    default_year = page.url_date[0] if page.url_date else None
+    out = []
+    for el in xpath(page.scope):
+        if not in_page_content(el):
+            continue
+        for raw in (el.get("datetime"), el.get("content"), el.get("title"), visible(el)):
+            if not raw or len(raw) > 120:
+                continue
+            iso = parse_iso(raw) if raw == el.get("datetime") else parse_date(
+                raw, default_year=default_year, now=page.now)
+            if iso:
+                out.append((iso, raw, "visible"))
+                break
+    return out
+
+
+def _dates_between(page: Page) -> DateCandidates:
+    """The post's meta line, whatever its class: a full date in the text between the
+    headline and the story (the post content container, else its first long
+    paragraph), else a ``<time datetime>`` there. A date before the headline is the top
+    bar's; one after the story opens, a comment's or a teaser's."""
+    headline, container = page.heads[0], page.container
+    default_year = page.url_date[0] if page.url_date else None
+    started, times = False, []
+    for el in headline.getroottree().getroot().iter(lxml.etree.Element):
+        if el is headline:
+            started = True
+            continue
+        if el is container or (started and el.tag == "p" and text_longer(el, 150)):
+            break
+        if not started or headline in el.iterancestors():
+            continue
+        if el.tag == "time" and el.get("datetime") and not times and in_page_content(el):
+            times = [(iso, el.get("datetime"), "visible")] \
+                if (iso := parse_iso(el.get("datetime"))) else []
+        for piece in (el.text, el.tail):
+            if piece and FULL_DATE_RE.search(piece):
+                line = clean_line(piece)
+                iso = parse_date(line, default_year=default_year, now=page.now)
+                if iso and len(line) <= 120:
+                    return [(iso, line, "visible")]
+    return times
+
+
+def published_date(page: Page) -> tuple[str | None, str | None, str | None]:
+    """(iso, raw, source) by :func:`crawler.extract.dates.pick_date`'s order of trust."""
+    article, webpage = page.ld.article, page.ld.webpage
+    times = _TIME_PUBLISHED_XPATH(page.scope)
+    structured = _structured(
+        ("jsonld", ld_text(article.get("datePublished"))),
+        ("jsonld", ld_text(webpage.get("datePublished"))),
+        ("meta", page.meta("article:published_time")),
+        ("meta", page.meta("og:published_time", "datepublished", "pubdate", "publishdate",
+                           "dc.date.issued", "dcterms.created", "date", "parsely-pub-date",
+                           "sailthru.date", "article.published", "publish-date",
+                           "dc.date", "dcterms.date", "citation_publication_date")),
+        ("visible", times[0] if times else None),
+        ("jsonld", ld_text(article.get("dateCreated"))))
+    seen = _visible_dates(page, _DATE_VISIBLE_XPATH)
+    if not page.heads and page.scope is page.tree and len({c[0][:10] for c in seen}) > 1:
+        seen = []  # no post found: dates of several days are a list's teasers
+    if not seen and page.heads and (page.container is not None or not structured
+                                    or len({c[0][:10] for c in structured}) > 1):
+        seen = _dates_between(page)  # (without a container: to decide between days)
+    if not structured and not seen:
+        seen = _labelled_date(page)
+    return pick_date(structured, seen, page.url_date)
+
+
+def _labelled_date(page: Page) -> DateCandidates:
+    """The first date the post labels as its publication ("Veröffentlicht am ...",
+    "Published on ...", "Datum: ..."; :data:`_LABELLED_DATE_RE`), in the post's text
+    outside widgets, sidebars, menus and comments; for pages whose metadata and meta
+    line state no date (else htmldate would guess one from the whole page: on such pages
+    it took a "Letzte Änderung" day printed beside "Erschienen am", or a day in the
+    story). The label opens a text, as a label line does; label and date may sit in
+    neighbouring elements ("<b>Datum:</b> 18.10.2021")."""
+    pieces, owners, starts, size = [], [], [], 0
+    for piece in _TEXTS_XPATH(page.scope):
+        owner = piece.getparent()
+        if piece.is_tail:
+            owner = owner.getparent()
+        if owner is None or owner.tag in _NO_TEXT_TAGS or not piece.strip():
+            continue
+        pieces.append(piece)
+        owners.append(owner)
+        starts.append(size)
+        size += len(piece) + 1
+    text = " ".join(pieces)
+    for piece, start in zip(pieces, starts, strict=True):
+        label = piece.lstrip()
+        if not label[:16].lower().startswith(_PUBLICATION_LABELS):
+            continue  # no label opens this text (inside a sentence, "Corona-Update ...")
+        match = _LABELLED_DATE_RE.match(text, start + len(piece) - len(label))
+        owner = owners[bisect_right(starts, match.start(1)) - 1] if match else None
+        iso = parse_date(match.group(1), now=page.now) if match else None
+        if iso and in_page_content(owner):
+            return [(iso, " ".join(match.group(0).split()), "visible")]
+    return []
+
+
+def modified_date(page: Page, published: str | None) -> tuple[str | None, str | None]:
+    article = page.ld.article
+    times = _TIME_MODIFIED_XPATH(page.scope)
+    structured = _structured(
+        ("jsonld", ld_text(article.get("dateModified"))),
+        ("jsonld", ld_text(page.ld.webpage.get("dateModified"))),
+        ("meta", page.meta("article:modified_time")), ("meta", page.meta("og:updated_time")),
+        ("meta", page.meta("datemodified", "dc.date.modified", "dcterms.modified",
+                           "last-modified")),
+        ("visible", times[0] if times else None))
+    if structured:
+        return structured[0][:2]
+    seen = _visible_dates(page, _MODIFIED_VISIBLE_XPATH)
+    if seen and seen[0][0] != published:
+        return seen[0][:2]
+    return None, None
