@@ -6,7 +6,7 @@ spider does, multi-page posts grouped (page 1 + ``/2/`` ...), archived redirects
 followed, one post per canonical URL, copies whose URL is their canonical URL first.
 
 Memory does not grow with the archive: the latest-capture table, the canonical URLs
-handed on and the first pages waiting for their turn are kept on disk
+handed on (their hashes) and the first pages waiting for their turn are kept on disk
 (``archive.scratch``, temporary files removed at the end), candidates are read once to
 classify them, and the pages of a post are read again when it is yielded.
 """
@@ -22,7 +22,7 @@ from urllib.parse import urljoin
 
 from archive.index import CaptureLocation, LatestCaptures
 from archive.reader import Capture, read_capture
-from archive.scratch import scratch_database, scratch_error
+from archive.scratch import ScratchSet, scratch_database, scratch_error
 from crawler import pages as pg
 from crawler.articles import provenance_from_location
 from crawler.items import PageCapture, PostItem
@@ -60,40 +60,27 @@ def _count(stats: dict[str, int] | None, key: str) -> None:
         stats[key] = stats.get(key, 0) + 1
 
 
-class _PostBook:
-    """Per post, on disk (``archive.scratch``): the canonical URLs handed on (their 64-bit
-    hashes: one post per canonical URL) and the first pages that are not their canonical
-    URL's own, waiting until every canonical copy went first.
-
-    The table is private and dropped by :meth:`close`, so its writes are one transaction
-    that is never committed (SQLite reads its own uncommitted rows)."""
+class _Waiting:
+    """The first pages that are not their canonical URL's own copy, waiting on disk
+    (``archive.scratch``) until every canonical copy went first; read back in the order
+    they were added. Writes are one transaction never committed (see ScratchSet)."""
 
     def __init__(self) -> None:
         self._db = scratch_database()
         try:
-            self._db.execute("CREATE TABLE handed (canonical INTEGER PRIMARY KEY)")
-            self._db.execute("CREATE TABLE waiting (url TEXT NOT NULL, "
-                             "canonical INTEGER NOT NULL)")
+            self._db.execute("CREATE TABLE waiting (url TEXT NOT NULL, canonical TEXT NOT NULL)")
             self._db.execute("BEGIN")
         except sqlite3.Error as exc:
-            self._db.close()
+            self.close()
             raise scratch_error(exc) from exc
 
-    def _write(self, sql: str, values: tuple[object, ...]) -> int:
+    def add(self, url: str, canonical: str) -> None:
         try:
-            return self._db.execute(sql, values).rowcount
+            self._db.execute("INSERT INTO waiting VALUES (?, ?)", (url, canonical))
         except sqlite3.Error as exc:  # its temporary folder is full
             raise scratch_error(exc) from exc
 
-    def hand(self, canonical: int) -> bool:
-        """Whether no post of this canonical URL was handed on yet (it is now)."""
-        return self._write("INSERT OR IGNORE INTO handed VALUES (?)", (canonical,)) == 1
-
-    def wait(self, url: str, canonical: int) -> None:
-        self._write("INSERT INTO waiting VALUES (?, ?)", (url, canonical))
-
-    def waiting(self) -> Iterator[tuple[str, int]]:
-        """The waiting first pages, in the order they were added (read lazily)."""
+    def __iter__(self) -> Iterator[tuple[str, str]]:
         return iter(self._db.execute("SELECT url, canonical FROM waiting ORDER BY rowid"))
 
     def close(self) -> None:
@@ -124,9 +111,9 @@ class _ArchivedSite:
         return location if location is not None and location.status == 200 else None
 
     def first_page(self, location: CaptureLocation, stats: dict[str, int] | None
-                   ) -> tuple[int, bool] | None:
-        """(64-bit hash of the canonical URL: what telling copies apart needs, whether the
-        URL is its canonical URL) when ``location`` is a post's first page, else None."""
+                   ) -> tuple[str, bool] | None:
+        """(its canonical URL, whether the URL is its canonical URL) when ``location`` is
+        a post's first page, else None."""
         if location.status != 200:
             return None
         capture = _read(location)
@@ -144,23 +131,24 @@ class _ArchivedSite:
                 or pg.first_page_of(location.url, html) is not None):
             return None  # a continuation page: joined to its first page
         canonical = pg.canonical_url(location.url, info)
-        return hash(canonical), canonical == pg.normalize_url(location.url)
+        return canonical, canonical == pg.normalize_url(location.url)
 
-    def first_pages(self, book: _PostBook, stats: dict[str, int] | None = None
-                    ) -> Iterator[tuple[str, int]]:
-        """(url, canonical URL's hash) of every post's first page: the canonical copies as
-        the scan finds them (first-seen order), then the others, which wait in ``book``
-        (first-seen order too)."""
-        for location in self.latest:
-            found = self.first_page(location, stats)
-            if found is None:
-                continue
-            canonical, own = found
-            if own:
-                yield location.url, canonical
-            else:
-                book.wait(location.url, canonical)
-        yield from book.waiting()
+    def first_pages(self, stats: dict[str, int] | None = None
+                    ) -> Iterator[tuple[str, str]]:
+        """(url, canonical URL) of every post's first page: the canonical copies as the
+        scan finds them (first-seen order), then the others, which wait on disk until
+        then (first-seen order too)."""
+        with closing(_Waiting()) as waiting:
+            for location in self.latest:
+                found = self.first_page(location, stats)
+                if found is None:
+                    continue
+                canonical, own = found
+                if own:
+                    yield location.url, canonical
+                else:
+                    waiting.add(location.url, canonical)
+            yield from waiting
 
     def post(self, url: str) -> PostItem:
         """The post whose first page is ``url``, with the later pages it names."""
@@ -191,9 +179,9 @@ def iter_posts_from_warcs(paths: Iterable[str | os.PathLike[str]],
     out and ``undecodable`` pages. Raises ArchiveError when the WARCs cannot be read or
     the temporary tables cannot be written.
     """
-    with closing(_ArchivedSite(paths)) as site, closing(_PostBook()) as book:
-        for url, canonical in site.first_pages(book, stats):
-            if book.hand(canonical):  # as the spider does: one post per canonical URL
+    with closing(_ArchivedSite(paths)) as site, ScratchSet() as handed:
+        for url, canonical in site.first_pages(stats):
+            if handed.add(canonical):  # as the spider does: one post per canonical URL
                 yield site.post(url)
             else:
                 _count(stats, "duplicate")

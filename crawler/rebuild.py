@@ -27,11 +27,11 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from archive.scratch import ScratchSet
 from crawler.archived import iter_posts_from_warcs
 from crawler.articles import extract_post
 from crawler.errors import NewsarchiveError
 from crawler.items import Article, PostItem
-from crawler.links import SeenSet
 
 logger = logging.getLogger(__name__)
 
@@ -259,23 +259,22 @@ def iter_extracted(paths: Iterable[str | os.PathLike[str]],
     ``undecodable`` (pages whose body does not decode, or decodes past the reader's cap).
     """
     counts = stats if stats is not None else {}
-    seen = SeenSet()  # article ids, as 64-bit hashes
-    for post, (article, flags, error) in _extracted(iter_posts_from_warcs(paths, counts),
-                                                    workers):
-        counts["posts"] = counts.get("posts", 0) + 1
-        if error is not None:
-            counts["failed"] = counts.get("failed", 0) + 1
-            logger.error("Extraction failed for %(url)s: %(error)s",
-                         {"url": post.url, "error": error})
-            continue
-        if article is None:
-            counts["empty"] = counts.get("empty", 0) + 1
-            continue
-        if article.id in seen:
-            counts["duplicate"] = counts.get("duplicate", 0) + 1
-            continue
-        seen.add(article.id)
-        yield article, flags
+    with ScratchSet() as seen:  # article ids, as 64-bit hashes on disk
+        for post, (article, flags, error) in _extracted(iter_posts_from_warcs(paths, counts),
+                                                        workers):
+            counts["posts"] = counts.get("posts", 0) + 1
+            if error is not None:
+                counts["failed"] = counts.get("failed", 0) + 1
+                logger.error("Extraction failed for %(url)s: %(error)s",
+                             {"url": post.url, "error": error})
+                continue
+            if article is None:
+                counts["empty"] = counts.get("empty", 0) + 1
+                continue
+            if not seen.add(article.id):
+                counts["duplicate"] = counts.get("duplicate", 0) + 1
+                continue
+            yield article, flags
 
 
 def rebuild_from_warcs(paths: Iterable[str | os.PathLike[str]],

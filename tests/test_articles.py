@@ -280,16 +280,17 @@ def test_canonical_copies_first_then_the_others_in_first_seen_order(tmp_path, mo
                                        minutes=minute))
     writer.close()
     closed: list[str] = []
-    monkeypatch.setattr(archived._PostBook, "close", lambda self: closed.append("book"))
-    real_close = archived._ArchivedSite.close
-    monkeypatch.setattr(archived._ArchivedSite, "close",
-                        lambda self: (closed.append("site"), real_close(self)))
+    for name, cls in [("waiting", archived._Waiting), ("site", archived._ArchivedSite),
+                      ("handed", archived.ScratchSet)]:
+        monkeypatch.setattr(cls, "close", lambda self, real=cls.close, name=name: (
+            closed.append(name), real(self)))
     stats: dict[str, int] = {}
     assert [p.url for p in iter_posts_from_warcs([tmp_path], stats)] == [
         f"{BASE}/y/", f"{BASE}/x/", f"{BASE}/w/", f"{BASE}/z-copy/"]
     assert stats == {"duplicate": 1}
-    assert closed == ["book", "site"]  # the temporary tables are dropped at the end
+    # the temporary tables are dropped at the end ...
+    assert sorted(closed) == ["handed", "site", "waiting"]
     posts = iter_posts_from_warcs([tmp_path])
     next(posts)
     posts.close()  # ... and when the reader stops early
-    assert closed == ["book", "site"] * 2
+    assert sorted(closed) == ["handed", "handed", "site", "site", "waiting", "waiting"]

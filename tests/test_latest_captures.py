@@ -16,7 +16,7 @@ from archive import scratch
 from archive.errors import ArchiveError
 from archive.index import LatestCaptures, write_cdxj
 from archive.records import HttpExchange
-from archive.scratch import CaptureTable
+from archive.scratch import CaptureTable, ScratchSet
 from archive.writer import WarcWriter
 from tests.conftest import REPO
 
@@ -200,3 +200,11 @@ def test_latest_captures_from_warcs_or_index(tmp_path, with_index):
     with LatestCaptures([folder]) as every:  # no accept: the latest of anything
         assert ("http://k.test/", 404, "b") in summary(every)
         assert ("http://k.test/style.css", 200, "a") in summary(every)
+
+
+def test_scratch_set():
+    with ScratchSet() as seen:
+        assert seen.add("a1b2c3") and seen.add(b"bytes too")
+        assert not seen.add("a1b2c3")  # already there: not new
+        assert "a1b2c3" in seen and "other" not in seen
+        assert len(seen) == 2
