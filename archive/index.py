@@ -21,7 +21,6 @@ import bisect
 import contextlib
 import heapq
 import os
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,6 +31,7 @@ from archive.errors import ArchiveError
 from archive.httputil import media_type
 from archive.reader import iter_captures, iter_parsed
 from archive.records import warc_target_uri
+from archive.scratch import CaptureTable, Row
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 
@@ -267,69 +267,87 @@ class LatestCaptures:
     not hide an earlier accepted one. Revisit and non-response records never count.
     Only the exact URL is matched: SURT folding (http/https, www, query order) would
     answer with another URL's capture.
+
+    The table is kept on disk (:class:`archive.scratch.CaptureTable`, a temporary file
+    that :meth:`close` removes; a ``with`` block closes it): memory does not grow with
+    the archive. Raises ArchiveError when that file cannot be written.
     """
 
     def __init__(self, sources: Iterable[str | os.PathLike[str]],
                  accept: Accept | None = None) -> None:
-        self._latest: dict[str, CaptureLocation] = {}
         self._accept = accept
         self.files: list[Path] = []
         self.from_cdxj: list[Path] = []
-        for source in map(Path, sources):
-            files = find_warc_files([source])
-            first_rank = len(self.files)
-            self.files.extend(files)
-            index = fresh_index(source, files) if source.is_dir() else None
-            if index is not None:
-                self._add_cdxj(index, files, first_rank)
-                self.from_cdxj.append(index)
-            else:
-                self._add_scan(files, first_rank)
+        self._table = CaptureTable()
+        try:
+            for source in map(Path, sources):
+                files = find_warc_files([source])
+                first_rank = len(self.files)
+                self.files.extend(files)
+                index = fresh_index(source, files) if source.is_dir() else None
+                if index is not None:
+                    self._add_cdxj(index, files, first_rank)
+                    self.from_cdxj.append(index)
+                else:
+                    self._add_scan(files, first_rank)
+            self._table.finish()
+        except BaseException:
+            self._table.close()
+            raise
 
-    def _offer(self, location: CaptureLocation) -> None:
-        if self._accept is not None and not self._accept(location.status, location.mime):
-            return
-        old = self._latest.get(location.url)
-        if old is None or location.rank >= old.rank:
-            self._latest[location.url] = location
+    def _offer(self, url: str, rank: int, offset: int, status: int, mime: str,
+               stamp: str) -> None:
+        if self._accept is None or self._accept(status, mime):
+            self._table.offer(url, rank, offset, status, mime, stamp)
 
     def _add_scan(self, files: list[Path], first_rank: int) -> None:
         for rank, path in enumerate(files, first_rank):
             for capture in iter_captures([path]):
-                stamp = sys.intern(capture.fetched_at.strftime("%Y%m%d%H%M%S"))
-                mime = sys.intern(media_type(capture.content_type))
-                self._offer(CaptureLocation(path, capture.offset, capture.url, capture.status,
-                                            mime, capture_rank(stamp, rank, capture.offset)))
+                self._offer(capture.url, rank, capture.offset, capture.status,
+                            media_type(capture.content_type),
+                            capture.fetched_at.strftime("%Y%m%d%H%M%S"))
 
     def _add_cdxj(self, index_path: Path, files: list[Path], first_rank: int) -> None:
-        by_name = {f.name: (rank, f) for rank, f in enumerate(files, first_rank)}
+        by_name = {f.name: rank for rank, f in enumerate(files, first_rank)}
         for entry in read_cdxj(index_path):  # one at a time: memory stays flat
             if entry.status is None or entry.mime == "warc/revisit":
                 continue  # only response records answer for a URL
-            found = by_name.get(Path(entry.filename).name)
-            if found is None or not entry.status.isdigit():
+            rank = by_name.get(Path(entry.filename).name)
+            if rank is None or not entry.status.isdigit():
                 continue
-            rank, path = found
-            # Interned: a handful of media types and one stamp per second, shared by all
-            # the captures the table keeps (it holds one per URL of the archive).
-            self._offer(CaptureLocation(path, entry.offset, entry.url, int(entry.status),
-                                        sys.intern((entry.mime or "").lower()),
-                                        capture_rank(sys.intern(entry.timestamp), rank,
-                                                     entry.offset)))
+            self._offer(entry.url, rank, entry.offset, int(entry.status),
+                        (entry.mime or "").lower(), entry.timestamp)
+
+    def _location(self, row: Row) -> CaptureLocation:
+        url, rank, offset, status, mime, stamp = row
+        return CaptureLocation(self.files[rank], offset, url, status, mime,
+                               capture_rank(stamp, rank, offset))
 
     def __len__(self) -> int:
-        return len(self._latest)
+        return len(self._table)
 
     def __iter__(self) -> Iterator[CaptureLocation]:
-        """Every URL's latest capture, in the order the URLs were first seen."""
-        return iter(self._latest.values())
+        """Every URL's latest capture, in the order the URLs were first seen (read from
+        disk as iterated)."""
+        return map(self._location, self._table)
 
     def get(self, url: str) -> CaptureLocation | None:
         """The latest capture of exactly ``url`` (or of its WARC-Target-URI spelling)."""
-        entry = self._latest.get(url)
-        if entry is None:
+        row = self._table.get(url)
+        if row is None:
             try:
-                entry = self._latest.get(warc_target_uri(url))
+                spelled = warc_target_uri(url)
             except Exception:  # noqa: BLE001 - an unusable URL is simply not archived
                 return None
-        return entry
+            row = self._table.get(spelled) if spelled != url else None
+        return None if row is None else self._location(row)
+
+    def close(self) -> None:
+        """Drop the table (and its temporary file)."""
+        self._table.close()
+
+    def __enter__(self) -> LatestCaptures:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

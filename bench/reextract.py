@@ -50,8 +50,8 @@ def baseline_iter_posts(paths: Iterable[str | os.PathLike[str]],
     from archive.index import find_warc_files
     from archive.reader import iter_captures
     from crawler import pages as pg
+    from crawler.archived import _HTML_TYPES, _MAX_REDIRECTS, _page_capture
     from crawler.items import PostItem
-    from crawler.rebuild import _HTML_TYPES, _MAX_REDIRECTS, _page_capture
 
     files = find_warc_files(paths)
     latest: dict[str, Any] = {}

@@ -30,11 +30,14 @@ import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from crawler.errors import NewsarchiveError
 from crawler.items import Article, PageCapture, PostItem, Provenance, article_to_dict
 from crawler.links import SeenSet
+
+if TYPE_CHECKING:
+    from archive.scratch import ScratchSet
 
 logger = logging.getLogger(__name__)
 
@@ -179,9 +182,11 @@ class ArticleJsonl:
     id already written by this run (a duplicate post).
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str],
+                 seen_ids: SeenSet | ScratchSet | None = None) -> None:
         self.path = Path(path)
-        self.seen_ids = SeenSet()            # ids written by this run
+        # ids written by this run (``newsarchive extract`` passes a set kept on disk)
+        self.seen_ids = SeenSet() if seen_ids is None else seen_ids
         self.latest: dict[str, Latest] = {}  # every id in the file: its latest version
         self.repaired_bytes = 0
         self.lines = 0                       # whole article lines in the file at open

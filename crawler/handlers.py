@@ -139,4 +139,4 @@ class WarcReplayDownloadHandler:
                         flags=["replay-miss"], request=request)
 
     async def close(self) -> None:
-        return None
+        self.index.close()  # its table on disk

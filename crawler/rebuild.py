@@ -6,10 +6,8 @@
   re-extraction (:meth:`ExtractionPool.map_ordered`: results in post order, a bounded
   number in flight). ``EXTRACT_WORKERS`` / ``--workers`` go through
   :func:`resolve_workers` (a number or ``auto``).
-- :func:`iter_posts_from_warcs`: the latest 200 HTML capture per URL
-  (``archive.index.LatestCaptures``), classified with ``crawler.pages`` exactly as the
-  spider does, multi-page posts grouped (page 1 + ``/2/`` ...), archived redirects
-  followed, one post per canonical URL.
+- :func:`crawler.archived.iter_posts_from_warcs` (here too): the posts of an archive,
+  one per canonical URL, no network; its memory does not grow with the archive.
 - :func:`iter_extracted` / :func:`rebuild_from_warcs`: those posts through
   ``crawler.articles.extract_post`` (the crawl's own function), counted.
 
@@ -28,15 +26,12 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from urllib.parse import urljoin
 
-from archive.index import CaptureLocation, LatestCaptures
-from archive.reader import Capture, read_capture
-from crawler import pages as pg
-from crawler.articles import extract_post, provenance_from_location
+from archive.scratch import ScratchSet
+from crawler.archived import iter_posts_from_warcs
+from crawler.articles import extract_post
 from crawler.errors import NewsarchiveError
-from crawler.items import Article, PageCapture, PostItem
-from crawler.links import SeenSet
+from crawler.items import Article, PostItem
 
 logger = logging.getLogger(__name__)
 
@@ -242,125 +237,6 @@ class PoolLease:
             self.shared.pool.shutdown(wait=wait)
 
 
-# --------------------------------------------------------------------------- WARCs -> posts
-
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
-_REDIRECTS = (301, 302, 303, 307, 308)
-_MAX_REDIRECTS = 10
-
-
-def _page_or_redirect(status: int, mime: str) -> bool:
-    """The captures re-extraction looks at: 200 HTML pages and redirects."""
-    return status in _REDIRECTS or (status == 200 and mime in _HTML_TYPES)
-
-
-def _page_capture(capture: Capture) -> PageCapture:
-    """A PageCapture as the spider builds it: body and headers after Scrapy's
-    HttpCompressionMiddleware (Content-Encoding removed), first value per header name."""
-    headers: dict[str, str] = {}
-    for name, value in capture.headers:
-        if name.lower() == "content-encoding":
-            continue
-        headers.setdefault(name, value)
-    return PageCapture(url=capture.url, body=capture.decoded_body(), headers=headers,
-                       provenance=provenance_from_location(capture))
-
-
-def _read(location: CaptureLocation) -> Capture:
-    return read_capture(location.path, location.offset)
-
-
-class _ArchivedSite:
-    """The latest page or redirect of each URL of an archive, read on demand."""
-
-    def __init__(self, paths: Iterable[str | os.PathLike[str]]) -> None:
-        self.latest = LatestCaptures(paths, accept=_page_or_redirect)
-
-    def page(self, url: str) -> CaptureLocation | None:
-        """The 200 HTML capture answering ``url``, through archived redirects."""
-        seen: set[str] = set()
-        location = self.latest.get(url)
-        while (location is not None and location.status in _REDIRECTS
-               and url not in seen and len(seen) < _MAX_REDIRECTS):
-            seen.add(url)
-            target = _read(location).header("Location")
-            if not target:
-                return None
-            url = urljoin(url, target)
-            location = self.latest.get(url)
-        return location if location is not None and location.status == 200 else None
-
-    def first_pages(self, stats: dict[str, int] | None = None) -> list[tuple[str, int]]:
-        """(url, 64-bit hash of the canonical URL: what telling copies apart needs) of every
-        post's first page, canonical copies first. Kept for every post of the archive, so
-        as small as it can be: the URL is the latest-capture table's own string."""
-        posts: list[tuple[int, int, str, int]] = []  # (not canonical, order, url, canonical)
-        for order, location in enumerate(self.latest):
-            if location.status != 200:
-                continue
-            capture = _read(location)
-            try:
-                body = capture.decoded_body()
-            except Exception as exc:  # one undecodable page must not stop a rebuild
-                logger.warning("Skipping %(url)s: %(exc)s", {"url": location.url, "exc": exc})
-                if stats is not None:  # a damaged body, or one that decodes past the cap
-                    stats["undecodable"] = stats.get("undecodable", 0) + 1
-                continue
-            html = pg.decode_html(body, capture.content_type)
-            info = pg.head_info(html)
-            if pg.page_kind(location.url, capture.content_type, body, info) != pg.PageKind.POST:
-                continue
-            if (pg.post_page_number(location.url, info.body_classes) > 1
-                    or pg.first_page_of(location.url, html) is not None):
-                continue  # a continuation page: joined to its first page
-            canonical = pg.canonical_url(location.url, info)
-            posts.append((int(canonical != pg.normalize_url(location.url)), order,
-                          location.url, hash(canonical)))
-        posts.sort(key=lambda p: (p[0], p[1]))
-        return [(url, canonical) for _, _, url, canonical in posts]
-
-    def post(self, url: str) -> PostItem:
-        """The post whose first page is ``url``, with the later pages it names."""
-        location = self.latest.get(url)
-        assert location is not None
-        first = _read(location)
-        pages = [_page_capture(first)]
-        html = pg.decode_html(pages[0].body, first.content_type)
-        del first
-        for page_url in pg.post_page_urls(url, html):
-            found = self.page(page_url)
-            if found is None:
-                logger.info("Page %(page)s of %(url)s is not in the archive",
-                            {"page": page_url, "url": url})
-                continue
-            capture = _read(found)
-            if capture.url != url and all(p.url != capture.url for p in pages):
-                pages.append(_page_capture(capture))
-        return PostItem(url=url, pages=tuple(pages))
-
-
-def iter_posts_from_warcs(paths: Iterable[str | os.PathLike[str]],
-                          stats: dict[str, int] | None = None) -> Iterator[PostItem]:
-    """Posts (with all their pages) found in WARC files or crawl folders, no network.
-
-    One post per canonical URL, as the spider does; a post whose URL is its canonical URL
-    is preferred to other copies. ``stats`` (optional) counts ``duplicate`` posts left out.
-
-    Memory does not grow with page bodies: the index keeps only where each latest capture
-    sits, candidates are read once to classify them, and the pages of a post are read
-    again when it is yielded.
-    """
-    site = _ArchivedSite(paths)
-    yielded: set[int] = set()  # canonical URLs' hashes
-    for url, canonical in site.first_pages(stats):
-        if canonical in yielded:  # as the spider does: one post per canonical URL
-            if stats is not None:
-                stats["duplicate"] = stats.get("duplicate", 0) + 1
-            continue
-        yielded.add(canonical)
-        yield site.post(url)
-
-
 def _extracted(posts: Iterable[PostItem], workers: int
                ) -> Iterator[tuple[PostItem, ExtractResult]]:
     """(post, :func:`extract_post` result) in post order; in ``workers`` processes when
@@ -383,23 +259,22 @@ def iter_extracted(paths: Iterable[str | os.PathLike[str]],
     ``undecodable`` (pages whose body does not decode, or decodes past the reader's cap).
     """
     counts = stats if stats is not None else {}
-    seen = SeenSet()  # article ids, as 64-bit hashes
-    for post, (article, flags, error) in _extracted(iter_posts_from_warcs(paths, counts),
-                                                    workers):
-        counts["posts"] = counts.get("posts", 0) + 1
-        if error is not None:
-            counts["failed"] = counts.get("failed", 0) + 1
-            logger.error("Extraction failed for %(url)s: %(error)s",
-                         {"url": post.url, "error": error})
-            continue
-        if article is None:
-            counts["empty"] = counts.get("empty", 0) + 1
-            continue
-        if article.id in seen:
-            counts["duplicate"] = counts.get("duplicate", 0) + 1
-            continue
-        seen.add(article.id)
-        yield article, flags
+    with ScratchSet() as seen:  # article ids, as 64-bit hashes on disk
+        for post, (article, flags, error) in _extracted(iter_posts_from_warcs(paths, counts),
+                                                        workers):
+            counts["posts"] = counts.get("posts", 0) + 1
+            if error is not None:
+                counts["failed"] = counts.get("failed", 0) + 1
+                logger.error("Extraction failed for %(url)s: %(error)s",
+                             {"url": post.url, "error": error})
+                continue
+            if article is None:
+                counts["empty"] = counts.get("empty", 0) + 1
+                continue
+            if not seen.add(article.id):
+                counts["duplicate"] = counts.get("duplicate", 0) + 1
+                continue
+            yield article, flags
 
 
 def rebuild_from_warcs(paths: Iterable[str | os.PathLike[str]],

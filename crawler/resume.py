@@ -36,6 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from archive.errors import ArchiveError
@@ -118,9 +119,14 @@ class ResumeFromArchiveMiddleware:
         if not sources:
             raise NotConfigured  # not resuming: nothing to say
         try:
-            return cls(crawler, sources)
+            middleware = cls(crawler, sources)
         except ArchiveError as exc:  # e.g. the crawl was cut before its first WARC closed
             raise NotConfigured(f"nothing archived to resume from: {exc}") from None
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def spider_closed(self) -> None:
+        self.index.close()  # its table on disk
 
     def process_request(self, request: Request) -> Response | None:
         if request.method.upper() not in ("GET", "HEAD"):

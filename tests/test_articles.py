@@ -17,6 +17,7 @@ from archive.index import find_warc_files
 from archive.reader import read_capture
 from archive.records import HttpExchange
 from archive.writer import WarcWriter
+from crawler import archived
 from crawler import rebuild as rebuild_module
 from crawler.articles import build_article
 from crawler.cli import main
@@ -260,3 +261,36 @@ def test_extract_command_counts_a_failed_post_and_exits_1(site, tmp_path, capsys
     summary = capsys.readouterr().out
     assert "1 articles" in summary and "1 duplicates" in summary and "1 failed" in summary
     assert f"Extraction failed for {broken}: ValueError: bad page" in caplog.text
+
+
+def test_canonical_copies_first_then_the_others_in_first_seen_order(tmp_path, monkeypatch):
+    """The order rule, streamed: posts whose URL is their canonical URL in first-seen
+    order, then the other copies in first-seen order; one post per canonical URL."""
+    ids = itertools.count(1)
+    writer = WarcWriter(tmp_path / "warc", host="test", pid=1,
+                        id_factory=lambda: f"<urn:uuid:00000000-0000-4000-8000-{next(ids):012d}>")
+    for minute, (path, canonical) in enumerate([
+            ("/x-copy/", f"{BASE}/x/"),           # a copy: waits, then left out for /x/
+            ("/w/", "http://other.test/w/"),      # canonical elsewhere: waits
+            ("/y/", f"{BASE}/y/"),
+            ("/x/", f"{BASE}/x/"),
+            ("/z-copy/", f"{BASE}/z/")]):         # /z/ itself is not archived
+        html = page(path, f"Bài {path}", LEHOI, body_class=POST_CLASS, canonical=canonical)
+        writer.write_exchange(exchange(path, body=html.encode(), headers=HTML_UTF8,
+                                       minutes=minute))
+    writer.close()
+    closed: list[str] = []
+    for name, cls in [("waiting", archived._Waiting), ("site", archived._ArchivedSite),
+                      ("handed", archived.ScratchSet)]:
+        monkeypatch.setattr(cls, "close", lambda self, real=cls.close, name=name: (
+            closed.append(name), real(self)))
+    stats: dict[str, int] = {}
+    assert [p.url for p in iter_posts_from_warcs([tmp_path], stats)] == [
+        f"{BASE}/y/", f"{BASE}/x/", f"{BASE}/w/", f"{BASE}/z-copy/"]
+    assert stats == {"duplicate": 1}
+    # the temporary tables are dropped at the end ...
+    assert sorted(closed) == ["handed", "site", "waiting"]
+    posts = iter_posts_from_warcs([tmp_path])
+    next(posts)
+    posts.close()  # ... and when the reader stops early
+    assert sorted(closed) == ["handed", "handed", "site", "site", "waiting", "waiting"]

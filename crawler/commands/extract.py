@@ -17,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from archive.index import find_warc_files
+from archive.scratch import ScratchSet
 from crawler.articles import ArticleJsonl
 from crawler.commands import at_least, examples, warn_unfinished
 from crawler.errors import NewsarchiveError
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     counts: Counter[str] = Counter()
     try:
         _remove(partial)
-        with ArticleJsonl(partial) as writer:
+        with ScratchSet() as written, ArticleJsonl(partial, seen_ids=written) as writer:
             for article, flags in iter_extracted(files, counts, workers=args.workers):
                 writer.write(article)  # ids are unique: iter_extracted left duplicates out
                 counts["written"] += 1
