@@ -147,8 +147,18 @@ def seal(warc: str | os.PathLike[str]) -> str | None:
 
 def entries(warc: str | os.PathLike[str]) -> Iterator[CdxjEntry] | None:
     """The entries of a WARC file from its sidecar, streamed; None when it has no sidecar
-    that describes the file as it is now."""
-    return _read(path_for(warc)) if seal(warc) is not None else None
+    that describes the file as it is now, or one with a line that is not CDXJ (checked
+    before the first entry is given: a damaged sidecar means reading the WARC, never a
+    failed index)."""
+    path = path_for(warc)
+    if seal(warc) is None:
+        return None
+    try:
+        for _ in _read(path):
+            pass
+    except (OSError, UnicodeDecodeError, ArchiveError):
+        return None
+    return _read(path)
 
 
 def extend(warc: str | os.PathLike[str], sealed: str,

@@ -137,6 +137,16 @@ def test_a_sidecar_without_its_seal_is_not_trusted(tmp_path):
     assert sidecar.entries(first) is None
 
 
+def test_a_damaged_sidecar_line_means_reading_the_warc(tmp_path):
+    files = write_mixed(tmp_path)
+    path = sidecar.path_for(files[0])
+    lines = path.read_bytes().split(b"\n")
+    lines[0] = b"\xff not a CDXJ line"  # the seal still fits the WARC
+    path.write_bytes(b"\n".join(lines))
+    assert sidecar.seal(files[0]) is not None and sidecar.entries(files[0]) is None
+    assert cdxj_lines(files) == without_sidecars(files)
+
+
 def test_the_updated_index_consumes_the_sidecars(tmp_path):
     files = write_mixed(tmp_path / "warc")
     out = tmp_path / "index.cdxj"
