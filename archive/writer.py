@@ -55,7 +55,6 @@ from archive.records import (
     warc_date,
     warc_target_uri,
 )
-from archive.sidecar import SidecarWriter
 
 OPEN_SUFFIX = ".open"
 
@@ -158,7 +157,7 @@ class WarcWriter:
         self._size = 0
         self._warcinfo_id: str | None = None
         self.index_sidecar = index_sidecar
-        self._sidecar: SidecarWriter | None = None
+        self._sidecar: sidecar.SidecarWriter | None = None
         self.closed_files: list[Path] = []
         self.records_written = 0
         self.bytes_written = 0
@@ -193,7 +192,7 @@ class WarcWriter:
         self._name = name
         self._size = 0
         if self.index_sidecar:
-            self._sidecar = SidecarWriter(self.directory / name)
+            self._sidecar = sidecar.SidecarWriter(self.directory / name)
         self._warcinfo_id = self.id_factory()
         info = build_warcinfo(self.warcinfo_fields, record_id=self._warcinfo_id,
                               date=self.clock(), filename=name)
@@ -206,20 +205,20 @@ class WarcWriter:
         self._fh = None
         self._name = None
         assert name is not None
-        sidecar, self._sidecar = self._sidecar, None
+        lines, self._sidecar = self._sidecar, None  # this file's index sidecar, if any
         try:
             fh.close()  # unbuffered: nothing left to flush, closing cannot lose data
         finally:
             try:
                 os.replace(self.directory / (name + OPEN_SUFFIX), self.directory / name)
             except OSError as exc:
-                if sidecar is not None:
-                    sidecar.abandon()
+                if lines is not None:
+                    lines.abandon()
                 raise ArchiveError(f"cannot close WARC file {self.directory / name}: "
                                    f"{exc}") from exc
         self.closed_files.append(self.directory / name)
-        if sidecar is not None:
-            sidecar.finish()  # after the rename: it records the finished file
+        if lines is not None:
+            lines.finish()  # after the rename: it records the finished file
 
     def _ensure_room(self) -> None:
         if self._fh is not None and self._size >= self.max_size:
