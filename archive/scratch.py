@@ -1,6 +1,7 @@
 """Scratch tables on disk, for what would otherwise grow with the archive in memory.
 
 - :func:`scratch_database`: THE way to open one: a private temporary SQLite database;
+  :func:`scratch_table`: one holding a single table, its fill's transaction open;
 - :class:`CaptureTable`: the table behind :class:`archive.index.LatestCaptures`: URL ->
   the best-ranked capture offered so far, in the order URLs were first offered;
 - :class:`ScratchSet`: a set of strings kept as their 64-bit hashes, on disk.
@@ -44,6 +45,20 @@ def scratch_database() -> sqlite3.Connection:
     return db
 
 
+def scratch_table(create: str) -> sqlite3.Connection:
+    """A new scratch database holding the one table ``create`` (a CREATE TABLE statement)
+    makes, with a transaction open for the writes that fill it; one-line ArchiveError
+    when that fails."""
+    db = scratch_database()
+    try:
+        db.execute(create)
+        db.execute("BEGIN")
+    except sqlite3.Error as exc:
+        db.close()
+        raise scratch_error(exc) from exc
+    return db
+
+
 def scratch_error(exc: sqlite3.Error) -> ArchiveError:
     """A failed scratch table as the one-line error of the command that needed it."""
     return ArchiveError(f"temporary table: {exc} (it is kept in SQLite's temporary folder: "
@@ -60,20 +75,14 @@ class CaptureTable:
     """
 
     def __init__(self) -> None:
-        self._db = scratch_database()
+        # rowid: first-offered order (an upsert keeps a row's rowid); url UNIQUE: the index
+        # get() and the upsert use. The whole fill is one transaction.
+        self._db = scratch_table("CREATE TABLE captures (url TEXT NOT NULL UNIQUE, "
+                                 "file INTEGER NOT NULL, pos INTEGER NOT NULL, "
+                                 "status INTEGER NOT NULL, mime TEXT NOT NULL, "
+                                 "stamp TEXT NOT NULL)")
         self._pending: list[Row] = []
         self._count = 0
-        try:
-            # rowid: first-offered order (an upsert keeps a row's rowid); url UNIQUE: the
-            # index get() and the upsert use.
-            self._db.execute("CREATE TABLE captures (url TEXT NOT NULL UNIQUE, "
-                             "file INTEGER NOT NULL, pos INTEGER NOT NULL, "
-                             "status INTEGER NOT NULL, mime TEXT NOT NULL, "
-                             "stamp TEXT NOT NULL)")
-            self._db.execute("BEGIN")  # the whole fill is one transaction
-        except sqlite3.Error as exc:
-            self.close()
-            raise scratch_error(exc) from exc
 
     def offer(self, url: str, file_rank: int, offset: int, status: int, mime: str,
               stamp: str) -> None:
@@ -134,14 +143,8 @@ class ScratchSet:
     """
 
     def __init__(self) -> None:
-        self._db = scratch_database()
+        self._db = scratch_table("CREATE TABLE hashes (h INTEGER PRIMARY KEY)")
         self._len = 0
-        try:
-            self._db.execute("CREATE TABLE hashes (h INTEGER PRIMARY KEY)")
-            self._db.execute("BEGIN")
-        except sqlite3.Error as exc:
-            self.close()
-            raise scratch_error(exc) from exc
 
     def add(self, item: str | bytes) -> bool:
         """Add ``item``; whether it was new."""

@@ -22,7 +22,7 @@ from urllib.parse import urljoin
 
 from archive.index import CaptureLocation, LatestCaptures
 from archive.reader import Capture, read_capture
-from archive.scratch import ScratchSet, scratch_database, scratch_error
+from archive.scratch import ScratchSet, scratch_error, scratch_table
 from crawler import pages as pg
 from crawler.articles import provenance_from_location
 from crawler.items import PageCapture, PostItem
@@ -66,13 +66,8 @@ class _Waiting:
     they were added. Writes are one transaction never committed (see ScratchSet)."""
 
     def __init__(self) -> None:
-        self._db = scratch_database()
-        try:
-            self._db.execute("CREATE TABLE waiting (url TEXT NOT NULL, canonical TEXT NOT NULL)")
-            self._db.execute("BEGIN")
-        except sqlite3.Error as exc:
-            self.close()
-            raise scratch_error(exc) from exc
+        self._db = scratch_table("CREATE TABLE waiting (url TEXT NOT NULL, "
+                                 "canonical TEXT NOT NULL)")
 
     def add(self, url: str, canonical: str) -> None:
         try:
