@@ -16,6 +16,7 @@ back; :mod:`archive.sidecar` from records as the writer writes them: both throug
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -74,8 +75,11 @@ class CdxjEntry:
             raise ArchiveError(f"{where}: not a CDXJ line: {line[:80]!r}") from exc
 
 
+@functools.lru_cache(maxsize=256)
 def url_key(url: str) -> str:
-    """The SURT key pywb and cdxj-indexer use (``vn,kontumtv)/thoi-su/abc``)."""
+    """The SURT key pywb and cdxj-indexer use (``vn,kontumtv)/thoi-su/abc``). Memoised:
+    a capture's request, response and metadata records share their URL, and surt is
+    about a third of the writer's index work per record."""
     try:
         return surt.surt(url)
     except Exception:  # noqa: BLE001 - surt raises bare exceptions on odd URLs; cdxj-indexer

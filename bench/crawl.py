@@ -12,7 +12,10 @@ after another, with:
    warcio writing each response, ``trafilatura.extract`` in the callback;
 3. ``newsarchive crawl`` with the article pipeline off (crawl + WARC: the same job as
    wget);
-4. ``newsarchive crawl`` as shipped (crawl + WARC + article extraction in workers);
+4. Scrapy alone (``bench/scrapy_floor.py``): the URLs crawl 3 fetched, fetched again by
+   a bare Scrapy spider that parses and writes nothing (the floor any Scrapy-based
+   crawler starts from on this machine);
+5. ``newsarchive crawl`` as shipped (crawl + WARC + article extraction in workers);
 
 then times plain ``trafilatura.extract`` over the HTML pages crawl 3 archived, in one
 process. Page requisites are off on every side unless ``--requisites``. Prints responses,
@@ -135,7 +138,25 @@ def crawls(args: argparse.Namespace, work: Path, base: str, server_pid: int,
         status = check_urls(fetched, base, origin, expected, args.requisites)
         rows.append((f"{label} [{status}]", sum(fetched.values()), seconds,
                      tree_cpu_seconds(server_pid) - cpu, out / "warc"))
+        if number == 0:
+            rows.append(scrapy_floor(args, work, fetched, server_pid, out / "warc"))
     return rows
+
+
+def scrapy_floor(args: argparse.Namespace, work: Path, fetched: collections.Counter[str],
+                 server_pid: int, warc_dir: Path) -> tuple[str, int, float, float, Path]:
+    """Scrapy alone (``bench/scrapy_floor.py``) fetching the URLs the WARC-only crawl
+    fetched, nothing parsed or written: what Scrapy itself costs here. Its row reports the
+    WARC-only crawl's pages (the same responses)."""
+    urls = work / "floor-urls.txt"
+    urls.write_text("\n".join(fetched), encoding="utf-8")
+    cpu = tree_cpu_seconds(server_pid)
+    seconds, proc = run_timed([sys.executable, str(REPO / "bench" / "scrapy_floor.py"),
+                               str(urls), "--concurrency", str(args.concurrency)], REPO)
+    if proc.returncode != 0:
+        raise SystemExit(f"scrapy alone failed: {proc.stderr[-2000:]}")
+    return ("Scrapy alone: the same URLs fetched, nothing parsed or written",
+            sum(fetched.values()), seconds, tree_cpu_seconds(server_pid) - cpu, warc_dir)
 
 
 def main() -> int:
