@@ -22,7 +22,7 @@ import lxml.html
 import trafilatura
 
 from crawler.extract.boilerplate import in_page_content, prune, pruned_text
-from crawler.extract.html import attached, classes, has_text, text_len, text_longer
+from crawler.extract.html import ClassIndex, attached, classes, has_text, text_len, text_longer
 from crawler.extract.textnorm import clean_line, clean_text, fold
 
 __all__ = [
@@ -64,20 +64,21 @@ _CONTAINER_GROUPS: tuple[frozenset[str], ...] = (
 )
 
 
-def _container_candidates(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """Elements of the first container group present (with text, outside widgets)."""
-    groups: list[list[lxml.html.HtmlElement]] = [[] for _ in range(len(_CONTAINER_GROUPS) + 1)]
-    for el in tree.iter(lxml.etree.Element):
-        if el.get("itemprop") == "articleBody":
-            groups[0].append(el)
-            continue
-        tokens = classes(el)
-        if not tokens:
-            continue
-        for index, group in enumerate(_CONTAINER_GROUPS, start=1):
-            if any(t in group for t in tokens):
-                groups[index].append(el)
-                break
+_ARTICLE_BODY_XPATH = lxml.etree.XPath("//*[@itemprop='articleBody']")
+
+
+def _container_candidates(tree: lxml.html.HtmlElement,
+                          index: ClassIndex) -> list[lxml.html.HtmlElement]:
+    """Elements of the first container group present (with text, outside widgets): an
+    element belongs to the first group it qualifies for (``itemprop=articleBody``, then
+    the class groups in order)."""
+    taken = _ARTICLE_BODY_XPATH(tree)
+    groups = [taken]
+    seen = set(taken)
+    for tokens in _CONTAINER_GROUPS:
+        found = [el for el in index.find(tokens) if el not in seen]
+        seen.update(found)
+        groups.append(found)
     for found in groups:
         found = [el for el in found if in_page_content(el) and has_text(el)]
         if found:
@@ -85,17 +86,20 @@ def _container_candidates(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlEle
     return []
 
 
-def find_container(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    """The post content container: the candidate with the most text, or None."""
-    found = _container_candidates(tree)
+def find_container(tree: lxml.html.HtmlElement,
+                   index: ClassIndex | None = None) -> lxml.html.HtmlElement | None:
+    """The post content container: the candidate with the most text, or None (``index``:
+    the page's class index, built here when not given)."""
+    found = _container_candidates(tree, index or ClassIndex(tree))
     return max(found, key=text_len) if found else None
 
 
 def _container_is_certain(tree: lxml.html.HtmlElement,
                           container: lxml.html.HtmlElement) -> bool:
     """True when the container is the page's only post body by a WordPress convention
-    (itemprop=articleBody, entry-content, td-post-content...): a single post page."""
-    found = _container_candidates(tree)
+    (itemprop=articleBody, entry-content, td-post-content...): a single post page.
+    Asked of the pruned tree (a class index of its own)."""
+    found = _container_candidates(tree, ClassIndex(tree))
     if found != [container]:
         return False
     return container.get("itemprop") == "articleBody" or any(

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import lxml.etree
 import lxml.html
 
-from crawler.extract.html import absolute_url, class_pred, visible
+from crawler.extract.html import ClassIndex, absolute_url, class_pred, visible
 from crawler.extract.textnorm import clean_line, fold
 from crawler.items import Image
 
@@ -122,14 +122,13 @@ def video_urls(root: lxml.html.HtmlElement, base: str) -> list[str]:
     return out
 
 
-_CAPTION_XPATH = lxml.etree.XPath(
-    "//figcaption | //*[" + class_pred("wp-caption-text", "wp-element-caption",
-                                       "gallery-caption", "image-caption", "caption-text")
-    + "]")
+_CAPTION_CLASSES = frozenset(("wp-caption-text", "wp-element-caption", "gallery-caption",
+                              "image-caption", "caption-text"))
 
 
-def caption_texts(tree: lxml.html.HtmlElement) -> set[str]:
-    """Folded caption texts of the whole page (never body text).
+def caption_texts(tree: lxml.html.HtmlElement, index: ClassIndex | None = None) -> set[str]:
+    """Folded caption texts of the whole page (never body text): ``<figcaption>``s and
+    elements of a caption class (``index``: the page's, built here when not given).
 
     Alt text needs no such filter: trafilatura never outputs it with
     ``include_images=False`` (a line equal to an alt text is a real paragraph).
@@ -139,9 +138,8 @@ def caption_texts(tree: lxml.html.HtmlElement) -> set[str]:
     content on some pages (measured on trafilatura-eval).
     """
     out = set()
-    for item in _CAPTION_XPATH(tree):
-        text = item if isinstance(item, str) else " ".join(item.itertext())
-        folded = fold(text)
+    for item in (*tree.iter("figcaption"), *(index or ClassIndex(tree)).find(_CAPTION_CLASSES)):
+        folded = fold(" ".join(item.itertext()))
         if folded:
             out.add(folded)
     return out

@@ -26,7 +26,7 @@ import lxml.html
 
 from crawler.extract.boilerplate import in_page_content, post_only_html
 from crawler.extract.dates import date_from_url
-from crawler.extract.html import absolute_url, class_pred, first_line, visible
+from crawler.extract.html import ClassIndex, absolute_url, class_pred, first_line, visible
 from crawler.extract.jsonld import JsonLd, ld_list, ld_names, ld_text, read_jsonld
 from crawler.extract.postdates import modified_date, published_date
 from crawler.extract.textnorm import clean_author, clean_line, pick_headline, strip_site_suffix
@@ -41,24 +41,25 @@ _NOT_AUTHOR_XPATH = lxml.etree.XPath(
     "ancestor::*[" + class_pred("comment-author", "comment-meta", "author-box") + "]")
 _AUTHOR_NAME_XPATH = lxml.etree.XPath(
     ".//*[@itemprop='name' or " + class_pred("fn", "url") + "]")
-_CATEGORY_FALLBACK_XPATH = lxml.etree.XPath(
-    ".//*[" + class_pred("cat-links", "td-category", "jeg_meta_category", "post-categories",
-                         "entry-categories", "category-links", "tdb-category") + "]//a")
-_TAG_FALLBACK_XPATH = lxml.etree.XPath(
-    ".//*[" + class_pred("tags-links", "td-tags", "jeg_post_tags", "post-tags", "entry-tags",
-                         "tag-links", "tdb-tags") + "]//a")
-_HEADLINE_XPATH = lxml.etree.XPath(
-    "//h1[" + class_pred("entry-title", "post-title", "td-post-title", "jeg_post_title",
-                         "tdb-title-text", "single-post-title", "article-title") + " or "
-    "@itemprop='headline'] | //*[" + class_pred("entry-title", "td-post-title", "post-title")
-    + "]//h1")
+# Theme markup around category and tag links (their links, when no rel=category/tag)
+_CATEGORY_CLASSES = frozenset(("cat-links", "td-category", "jeg_meta_category",
+                               "post-categories", "entry-categories", "category-links",
+                               "tdb-category"))
+_TAG_CLASSES = frozenset(("tags-links", "td-tags", "jeg_post_tags", "post-tags", "entry-tags",
+                          "tag-links", "tdb-tags"))
+# The visible headline: an <h1> of a headline class (or itemprop=headline), or an <h1>
+# inside an element of a headline class
+_HEADLINE_H1_CLASSES = frozenset(("entry-title", "post-title", "td-post-title",
+                                  "jeg_post_title", "tdb-title-text", "single-post-title",
+                                  "article-title"))
+_HEADLINE_AROUND_CLASSES = frozenset(("entry-title", "td-post-title", "post-title"))
 # The standfirst (sapo) printed between the headline and the body: VnExpress-style
 # p.description, .sapo, and the lead classes of other news themes
-_STANDFIRST_XPATH = lxml.etree.XPath(
-    "//*[(self::p or self::h2 or self::div or self::span) and ("
-    + class_pred("description", "sapo", "detail-sapo", "article-sapo", "article__sapo",
-                 "sapo-detail", "singular-sapo", "standfirst", "article-lead", "lead",
-                 "td-post-sub-title", "entry-sapo", "post-excerpt-single") + ")]")
+_STANDFIRST_CLASSES = frozenset((
+    "description", "sapo", "detail-sapo", "article-sapo", "article__sapo", "sapo-detail",
+    "singular-sapo", "standfirst", "article-lead", "lead", "td-post-sub-title", "entry-sapo",
+    "post-excerpt-single"))
+_STANDFIRST_TAGS = frozenset(("p", "h2", "div", "span"))
 _CANONICAL_XPATH = lxml.etree.XPath(
     "//link[contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]/@href")
 _ACCOUNT_RE = re.compile(r"^(?:admin\w*|administrator|quản trị viên|quan tri|webmaster|"
@@ -157,6 +158,7 @@ class _Page:
     heads: list[lxml.html.HtmlElement]
     headline: str | None
     scope: lxml.html.HtmlElement
+    classes: ClassIndex
 
     def meta(self, *keys: str) -> str | None:
         """The first ``<meta>`` value of the first key present."""
@@ -181,9 +183,21 @@ def _post_root(tree: lxml.html.HtmlElement, headline: lxml.html.HtmlElement | No
     return tree
 
 
+def _headlines(tree: lxml.html.HtmlElement, index: ClassIndex) -> list[lxml.html.HtmlElement]:
+    """The ``<h1>``s of a headline class or ``itemprop=headline``, or inside an element
+    of a headline class, in document order."""
+    chosen = set(index.find(_HEADLINE_H1_CLASSES, tags=_H1))
+    for el in index.find(_HEADLINE_AROUND_CLASSES):
+        chosen.update(el.iterdescendants("h1"))
+    return [h for h in tree.iter("h1") if h in chosen or h.get("itemprop") == "headline"]
+
+
+_H1 = frozenset(("h1",))
+
+
 def _read_page(tree: lxml.html.HtmlElement, url: str, now: datetime | None,
-               container: lxml.html.HtmlElement | None) -> _Page:
-    heads = [h for h in _HEADLINE_XPATH(tree) if visible(h)]
+               container: lxml.html.HtmlElement | None, index: ClassIndex) -> _Page:
+    heads = [h for h in _headlines(tree, index) if visible(h)]
     if not heads:
         h1s = [h for h in tree.iter("h1") if visible(h) and in_page_content(h)]
         heads = h1s[:1] if len(h1s) == 1 else []
@@ -191,7 +205,7 @@ def _read_page(tree: lxml.html.HtmlElement, url: str, now: datetime | None,
         tree=tree, url=url, now=now, container=container, metas=_metas(tree),
         ld=read_jsonld(tree), url_date=date_from_url(url), heads=heads,
         headline=visible(heads[0]) if heads else None,
-        scope=_post_root(tree, heads[0] if heads else None, container))
+        scope=_post_root(tree, heads[0] if heads else None, container), classes=index)
 
 
 # --- one reader per field group -----------------------------------------------------------
@@ -306,8 +320,8 @@ def _standfirst(page: _Page) -> str | None:
     (one of them must exist), outside widgets, 30-600 characters: the sapo that
     trafilatura drops because it sits outside the body."""
     head = page.heads[0] if page.heads else None
-    found = _STANDFIRST_XPATH(page.tree) if head is not None or page.container is not None \
-        else []
+    found = page.classes.find(_STANDFIRST_CLASSES, tags=_STANDFIRST_TAGS) \
+        if head is not None or page.container is not None else []
     if not found:
         return None
     order = {el: i for i, el in enumerate(page.tree.iter())}
@@ -339,11 +353,11 @@ def _taxonomy(page: _Page) -> tuple[list[str], list[str]]:
             found.append(visible(a))
     article = page.ld.article
     if not cats:
-        cats = [visible(a) for a in _CATEGORY_FALLBACK_XPATH(page.scope)]
+        cats = [visible(a) for a in _links_in(page, _CATEGORY_CLASSES)]
     if not cats:
         cats = page.metas.get("article:section", []) + ld_list(article.get("articleSection"))
     if not tags:
-        tags = [visible(a) for a in _TAG_FALLBACK_XPATH(page.scope)]
+        tags = [visible(a) for a in _links_in(page, _TAG_CLASSES)]
     if not tags:
         tags = page.metas.get("article:tag", []) + (
             ld_list(article.get("keywords")) if not page.metas.get("article:tag") else [])
@@ -351,10 +365,21 @@ def _taxonomy(page: _Page) -> tuple[list[str], list[str]]:
             dedupe(t for t in tags if t and len(t) <= 100))
 
 
+def _links_in(page: _Page, tokens: frozenset[str]) -> list[lxml.html.HtmlElement]:
+    """The links inside the post's elements of one of these classes, in document order,
+    each once (nested matches hold no link of their own)."""
+    out: dict[lxml.html.HtmlElement, None] = {}
+    for el in page.classes.find(tokens, within=page.scope):
+        out.update(dict.fromkeys(el.iterdescendants("a")))
+    return list(out)
+
+
 def metadata(tree: lxml.html.HtmlElement, url: str, now: datetime | None,
-             container: lxml.html.HtmlElement | None) -> Meta:
-    """The post's metadata (``container``: the post content container, if found)."""
-    page = _read_page(tree, url, now, container)
+             container: lxml.html.HtmlElement | None, index: ClassIndex | None = None
+             ) -> Meta:
+    """The post's metadata (``container``: the post content container, if found;
+    ``index``: the page's class index, built here when not given)."""
+    page = _read_page(tree, url, now, container, index or ClassIndex(tree))
     meta = Meta(canonical=_canonical(page), language=_language(page),
                 site_name=_site_name(page), description=_description(page))
     meta.title, meta.site_name = _title(page, meta.site_name)

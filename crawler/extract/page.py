@@ -37,7 +37,7 @@ from crawler.extract.dates import (
     to_datetime,
     year_hint,
 )
-from crawler.extract.html import decode_html, parse_html
+from crawler.extract.html import ClassIndex, decode_html, parse_html
 from crawler.extract.media import caption_texts, post_media
 from crawler.extract.metadata import Meta, dedupe, metadata
 from crawler.extract.textnorm import (
@@ -151,10 +151,11 @@ def extract_page(html: bytes, url: str, headers: Mapping[str, str] | None = None
     if tree is None or tree.find(".//body") is None:
         return ExtractResult(None, "not-html", encoding)
     now = to_datetime(fetched_at) if fetched_at else None
-    container = find_container(tree)
-    meta = metadata(tree, url, now, container)
+    index = ClassIndex(tree)  # the class lookups below, before the tree is pruned
+    container = find_container(tree, index)
+    meta = metadata(tree, url, now, container, index)
     images, videos = post_media(tree, container, url)
-    captions = caption_texts(tree)
+    captions = caption_texts(tree, index)
     # from here on the tree is pruned: everything else was read above
     lines = clean_lines(body_text(tree, url, options, container, html_text), meta.title,
                         captions)

@@ -49,14 +49,12 @@ _LABELLED_DATE_RE = re.compile(
 _NO_TEXT_TAGS = frozenset(("script", "style", "template", "noscript"))
 _TEXTS_XPATH = lxml.etree.XPath(".//text()")
 
-_DATE_VISIBLE_XPATH = lxml.etree.XPath(
-    ".//*[" + class_pred("entry-date", "posted-on", "td-post-date", "jeg_meta_date",
-                         "post-date", "entry-meta-date", "meta-date", "date-post",
-                         "post-time", "published", "article-date", "news-date", "time-post",
-                         "post-meta-date", "ngay-dang", "date", "date-header",
-                         "postmetadata") + "]")
-_MODIFIED_VISIBLE_XPATH = lxml.etree.XPath(
-    ".//*[" + class_pred("updated", "entry-date-modified", "modified", "post-modified") + "]")
+_DATE_VISIBLE_CLASSES = frozenset((
+    "entry-date", "posted-on", "td-post-date", "jeg_meta_date", "post-date", "entry-meta-date",
+    "meta-date", "date-post", "post-time", "published", "article-date", "news-date",
+    "time-post", "post-meta-date", "ngay-dang", "date", "date-header", "postmetadata"))
+_MODIFIED_VISIBLE_CLASSES = frozenset(("updated", "entry-date-modified", "modified",
+                                       "post-modified"))
 _TIME_PUBLISHED_XPATH = lxml.etree.XPath(
     ".//time[@datetime and (" + class_pred("published", "entry-date")
     + " or @itemprop='datePublished')]/@datetime")
@@ -76,12 +74,12 @@ def _structured(*values: tuple[str, str | None]) -> DateCandidates:
     return out
 
 
-def _visible_dates(page: Page, xpath: lxml.etree.XPath) -> DateCandidates:
-    """A date from each matching element of the post (its datetime/content/title
-    attribute, else its text)."""
+def _visible_dates(page: Page, tokens: frozenset[str]) -> DateCandidates:
+    """A date from each element of the post holding one of these classes (its
+    datetime/content/title attribute, else its text)."""
     default_year = page.url_date[0] if page.url_date else None
     out = []
-    for el in xpath(page.scope):
+    for el in page.classes.find(tokens, within=page.scope):
         if not in_page_content(el):
             continue
         for raw in (el.get("datetime"), el.get("content"), el.get("title"), visible(el)):
@@ -137,7 +135,7 @@ def published_date(page: Page) -> tuple[str | None, str | None, str | None]:
                            "dc.date", "dcterms.date", "citation_publication_date")),
         ("visible", times[0] if times else None),
         ("jsonld", ld_text(article.get("dateCreated"))))
-    seen = _visible_dates(page, _DATE_VISIBLE_XPATH)
+    seen = _visible_dates(page, _DATE_VISIBLE_CLASSES)
     if not page.heads and page.scope is page.tree and len({c[0][:10] for c in seen}) > 1:
         seen = []  # no post found: dates of several days are a list's teasers
     if not seen and page.heads and (page.container is not None or not structured
@@ -192,7 +190,7 @@ def modified_date(page: Page, published: str | None) -> tuple[str | None, str | 
         ("visible", times[0] if times else None))
     if structured:
         return structured[0][:2]
-    seen = _visible_dates(page, _MODIFIED_VISIBLE_XPATH)
+    seen = _visible_dates(page, _MODIFIED_VISIBLE_CLASSES)
     if seen and seen[0][0] != published:
         return seen[0][:2]
     return None, None
