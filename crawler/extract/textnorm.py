@@ -66,10 +66,10 @@ def word_count(text: str) -> int:
 def is_vietnamese(text: str) -> bool:
     """Cheap test: enough letters only Vietnamese uses (ă â đ ê ô ơ ư and tone marks)."""
     sample = nfc(text[:3000]).lower()
-    letters = sum(ch.isalpha() for ch in sample)
+    letters = sum(map(str.isalpha, sample))  # map: the loops run in C
     if letters < 20:
         return False
-    marked = sum(ch in _VI_LETTERS for ch in sample)
+    marked = sum(map(_VI_LETTERS.__contains__, sample))
     return marked / letters > 0.06
 
 
