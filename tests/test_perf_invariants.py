@@ -78,3 +78,52 @@ def test_auto_workers_leave_a_cpu_to_the_reactor(monkeypatch: pytest.MonkeyPatch
         monkeypatch.setattr(os, "sched_getaffinity", lambda _pid, n=cpus: set(range(n)),
                             raising=False)
         assert resolve_workers("auto") == expected
+
+
+def _class_page() -> lxml.html.HtmlElement:
+    spans = "".join(f'<span class="{v}">{i}</span>' for i, v in enumerate(CLASS_VALUES))
+    return extract_html.parse_html(
+        f'<html><body><div class="date"><p class="post-date">a{spans}</p></div>'
+        f'<section class="updated"><div class="entry-date"><h2 class="date">b</h2></div>'
+        f'</section><p>{spans}</p></body></html>')
+
+
+@pytest.mark.parametrize("tokens", [("date", "entry-date", "post-date"), ("updated",),
+                                    ("post-date", "date"), ("entry-date", "jeg_meta_date"),
+                                    ("nowhere",)])
+def test_class_index_finds_what_the_class_predicate_selects(tokens: tuple[str, ...]) -> None:
+    tree = _class_page()
+    index = extract_html.ClassIndex(tree)
+    pred = extract_html.class_pred(*tokens)
+    assert index.find(frozenset(tokens)) == tree.xpath(f"//*[{pred}]")
+    for within in tree.iter("div", "section", "p"):
+        assert index.find(frozenset(tokens), within=within) == within.xpath(f".//*[{pred}]")
+    assert index.find(frozenset(tokens), tags=frozenset(("h2", "p"))) == tree.xpath(
+        f"//*[(self::h2 or self::p) and {pred}]")
+
+
+HEADINGS = ["Tin liên quan", "  Xem\n thêm: ", "<span>Related</span> posts", "Read <b>more</b>",
+            "» Tin mới", "Related posts and more text that is far too long to be a heading",
+            "<span>Tin</span> <i>liên</i> quan", "tin", "Most popular", "MOST\u00a0POPULAR"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["h3", "div", "p", "span", "strong", "li"]),
+                          st.sampled_from(HEADINGS)), min_size=1, max_size=6),
+       st.booleans())
+def test_heading_candidates_hold_every_related_heading(
+        blocks: list[tuple[str, str]], nest: bool) -> None:
+    """The elements _prune_related looks at (found from short texts) include every element
+    whose whole text is a related heading, as measuring each element's text finds them."""
+    from crawler.extract import boilerplate
+
+    inner = "".join(f"<{tag}>{text}</{tag}> tail " for tag, text in blocks)
+    if nest:
+        inner = f"<div><section>{inner}</section>after</div>"
+    tree = extract_html.parse_html(f"<html><body>{inner}<p>story</p></body></html>")
+    slow = [el for el in tree.iter(*boilerplate._HEADING_TAGS)
+            if not extract_html.text_longer(el, 60)
+            and boilerplate.heading_key("".join(el.itertext())) in boilerplate._RELATED_HEADINGS]
+    fast = [el for el in boilerplate._heading_candidates(tree)
+            if boilerplate.heading_key("".join(el.itertext())) in boilerplate._RELATED_HEADINGS]
+    assert fast == slow

@@ -216,6 +216,9 @@ def classes(el: lxml.html.HtmlElement) -> list[str]:
     return value.split() if value else []
 
 
+_XPATH_SPACES = str.maketrans("\t\r\n", "   ")
+
+
 class ClassIndex:
     """The elements of a parsed page by class token, in document order, found in one
     pass: what ``//*[class_pred(...)]`` selects, without an XPath walking the whole tree
@@ -229,8 +232,11 @@ class ClassIndex:
         for position, el in enumerate(tree.iter(lxml.etree.Element)):
             value = el.get("class")
             if value:
-                for token in value.split():
-                    by_token.setdefault(token, []).append((position, el))
+                # tokens as XPath's normalize-space() splits them (space, tab, CR, LF;
+                # not U+00A0, which str.split() would take as a separator)
+                for token in value.translate(_XPATH_SPACES).split(" "):
+                    if token:
+                        by_token.setdefault(token, []).append((position, el))
 
     def find(self, tokens: frozenset[str], *, within: lxml.html.HtmlElement | None = None,
              tags: frozenset[str] | None = None) -> list[lxml.html.HtmlElement]:
