@@ -39,8 +39,13 @@ def main() -> None:
     ap.add_argument("urls", type=Path)
     ap.add_argument("--concurrency", type=int, default=8)
     args = ap.parse_args()
-    urls = [line.strip() for line in args.urls.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    try:
+        lines = args.urls.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SystemExit(f"scrapy_floor: cannot read {args.urls}: {exc}") from None
+    urls = [line.strip() for line in lines if line.strip()]
+    if not urls:
+        raise SystemExit(f"scrapy_floor: no URL in {args.urls}")
     process = CrawlerProcess({
         "CONCURRENT_REQUESTS": args.concurrency,
         "CONCURRENT_REQUESTS_PER_DOMAIN": args.concurrency,
