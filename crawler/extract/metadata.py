@@ -53,6 +53,7 @@ _HEADLINE_H1_CLASSES = frozenset(("entry-title", "post-title", "td-post-title",
                                   "jeg_post_title", "tdb-title-text", "single-post-title",
                                   "article-title"))
 _HEADLINE_AROUND_CLASSES = frozenset(("entry-title", "td-post-title", "post-title"))
+_H1 = frozenset(("h1",))
 # The standfirst (sapo) printed between the headline and the body: VnExpress-style
 # p.description, .sapo, and the lead classes of other news themes
 _STANDFIRST_CLASSES = frozenset((
@@ -190,9 +191,6 @@ def _headlines(tree: lxml.html.HtmlElement, index: ClassIndex) -> list[lxml.html
     for el in index.find(_HEADLINE_AROUND_CLASSES):
         chosen.update(el.iterdescendants("h1"))
     return [h for h in tree.iter("h1") if h in chosen or h.get("itemprop") == "headline"]
-
-
-_H1 = frozenset(("h1",))
 
 
 def _read_page(tree: lxml.html.HtmlElement, url: str, now: datetime | None,
