@@ -172,3 +172,29 @@ def test_the_sapo_printed_apart_from_the_body_opens_the_text():
     article = extract_page(html, "http://baokontum.test/hoi-nghi/").article
     assert article.text.split("\n")[0] == sapo
     assert article.text.count(sapo) == 1
+
+
+def test_read_also_lines_and_advert_labels_between_paragraphs_are_dropped():
+    """"MORE: <headline>", "Les også: ...", "ALSO READ: ..." and advert labels sit between
+    a story's paragraphs on many news sites; a sentence that merely starts with such a
+    word stays."""
+    body = "".join([
+        f"<p>{STORY[0]}</p>",
+        '<p>MORE : <a href="/khac-1/">Ba dự án giao thông khởi công trong tháng 5</a></p>',
+        f"<p>{STORY[1]}</p>",
+        "<p>Quảng cáo</p>",
+        '<p>Les også: <a href="/khac-2/">Kon Tum og Quảng Ngãi slås sammen</a></p>',
+        "<p>Advertisement</p>",
+        f"<p>{STORY[2]}</p>",
+        '<p>ALSO READ: <a href="/khac-3/">Kon Tum to merge into Quảng Ngãi in July</a></p>',
+        "<p>More than 200 households received new houses: the programme will continue "
+        "into 2026, the province said.</p>",
+        f"<p>{STORY[3]}</p>",
+    ])
+    text = extract_page(_page(body=body), "https://baokontum.example/hoi-nghi/").article.text
+    for gone in ("Ba dự án giao thông", "Quảng cáo", "Les også", "Advertisement",
+                 "ALSO READ"):
+        assert gone not in text
+    assert "More than 200 households received new houses" in text
+    for paragraph in STORY:
+        assert paragraph in text

@@ -80,6 +80,11 @@ _BOILERPLATE_LINES = frozenset(s.casefold() for s in (
     "Tags", "Thẻ", "Từ khóa", "Tin liên quan", "Bài viết liên quan", "Xem thêm",
     "Related", "Related posts", "Like this", "Thích điều này", "Trang chủ", "Home",
     "Menu", "Danh mục", "Tìm kiếm", "Search",
+    # advertising labels and platform furniture left between paragraphs
+    "Quảng cáo", "Advertisement", "Advertisements", "Anzeige", "Werbung", "Publicidad",
+    "Publicité", "Passer la publicité", "Pubblicità", "Annons", "Annonse", "Reklame",
+    "Reklama", "Story continues below", "Article continues below", "Continue reading below",
+    "Recommended Videos", "Article content", "Lesen Sie auch", "Read also", "Also read",
 ))
 
 # An element below one of these is outside the post (never metadata, never the body).
@@ -170,13 +175,17 @@ _RELATED_LINE_HEADINGS = _RELATED_HEADINGS | frozenset(s.casefold() for s in (
     "Weitere Artikel", "Ähnliche Beiträge", "À lire aussi", "Sur le même sujet",
     "Czytaj także", "Zobacz także", "Leia também", "Veja também",
 ))
-# "Read more: <linked headline>" lines inside a story, in the same languages
+# "Read more: <linked headline>" lines inside a story, in the languages of the news met
 _READ_ALSO_PREFIXES = frozenset(s.casefold() for s in (
     "Xem thêm", "Đọc thêm", "Tin liên quan", "Bài liên quan", "Có thể bạn quan tâm",
     "Read more", "Read also", "See also", "Related", "Lea también", "Lea más", "Lea",
     "Mire", "Vea también", "Le puede interesar", "Te puede interesar", "Mira",
     "Puedes ver", "À lire aussi", "Lire aussi", "Lesen Sie auch", "Auch interessant",
-    "Czytaj też", "Czytaj także", "Leia também", "Veja também",
+    "Czytaj też", "Czytaj także", "Leia também", "Veja também", "Also read", "Read next",
+    "More", "See more", "Les også", "Les mer", "Se også", "Läs också", "Läs mer", "Lees ook",
+    "Lees meer", "Leggi anche", "Читайте также", "Читайте також", "Přečtěte si také",
+    "Čtěte také", "Przeczytaj także", "Przeczytaj też", "Weiterlesen", "Lire la suite",
+    "Voir aussi", "Ver también", "Leer más", "Leia mais",
 ))
 
 
