@@ -198,3 +198,22 @@ def test_read_also_lines_and_advert_labels_between_paragraphs_are_dropped():
     assert "More than 200 households received new houses" in text
     for paragraph in STORY:
         assert paragraph in text
+
+
+@pytest.mark.parametrize("heading", ["Ähnliche:", "Most read", "おすすめ情報", "Popular"])
+def test_a_related_heading_late_in_the_story_ends_it_in_more_languages(heading):
+    links = "".join(f'<li><a href="/khac-{i}/">Tin khác số {i} về giao thông</a></li>'
+                    for i in range(3))
+    body = "".join(f"<p>{p}</p>" for p in STORY) + f"<p>{heading}</p><ul>{links}</ul>"
+    text = extract_page(_page(body=body), "https://baokontum.example/hoi-nghi/").article.text
+    assert "Tin khác số" not in text and heading.strip(":") not in text
+    assert STORY[-1] in text
+
+
+def test_a_read_also_label_mid_story_goes_and_the_story_goes_on():
+    body = (f"<p>{STORY[0]}</p><p>{STORY[1]}</p><p>Auch interessant</p>"
+            + "".join(f"<p>{p}</p>" for p in STORY[2:]))
+    text = extract_page(_page(body=body), "https://baokontum.example/hoi-nghi/").article.text
+    assert "Auch interessant" not in text
+    for paragraph in STORY:
+        assert paragraph in text

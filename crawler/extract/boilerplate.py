@@ -85,6 +85,7 @@ _BOILERPLATE_LINES = frozenset(s.casefold() for s in (
     "Publicité", "Passer la publicité", "Pubblicità", "Annons", "Annonse", "Reklame",
     "Reklama", "Story continues below", "Article continues below", "Continue reading below",
     "Recommended Videos", "Article content", "Lesen Sie auch", "Read also", "Also read",
+    "Auch interessant",
 ))
 
 # An element below one of these is outside the post (never metadata, never the body).
@@ -173,7 +174,10 @@ _RELATED_LINE_HEADINGS = _RELATED_HEADINGS | frozenset(s.casefold() for s in (
     "Artículos relacionados", "Te puede interesar", "Le puede interesar",
     "Schon gelesen", "Das könnte Sie auch interessieren", "Mehr zum Thema",
     "Weitere Artikel", "Ähnliche Beiträge", "À lire aussi", "Sur le même sujet",
-    "Czytaj także", "Zobacz także", "Leia também", "Veja também",
+    "Czytaj także", "Zobacz także", "Leia também", "Veja também", "Noticia relacionada",
+    "Ähnliche", "Weiterführende Links", "Meistgelesen", "Most read", "Popular",
+    "Lo más leído", "Les plus lus", "Più letti", "Mest lest", "Mest läst",
+    "関連記事", "関連キーワード", "おすすめ情報",
 ))
 # "Read more: <linked headline>" lines inside a story, in the languages of the news met
 _READ_ALSO_PREFIXES = frozenset(s.casefold() for s in (
