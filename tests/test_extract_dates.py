@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler.extract.dates import date_from_url, parse_date, parse_iso, to_datetime, url_date
+from crawler.extract.dates import (
+    date_from_url,
+    is_date_line,
+    parse_date,
+    parse_iso,
+    to_datetime,
+    url_date,
+)
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -114,3 +121,29 @@ def test_parse_date_never_raises_and_output_is_iso(raw, year):
 def test_visible_form_round_trip(moment):
     raw = moment.strftime("%d/%m/%Y %H:%M")
     assert parse_date(raw) == moment.replace(second=0, microsecond=0).isoformat() + "+07:00"
+
+
+@pytest.mark.parametrize("line", [
+    "Thứ Năm, 21/09/2017 - 16:30",
+    "Chủ nhật, 01/12/2025 08:05 (GMT+7)",
+    "21 tháng 9 năm 2017",
+    "Stand: 22.04.2024, 06:00 Uhr",
+    "30. Januar 2024",
+    "10.11.2025 17:59",
+    "May 5, 2024 at 3:00 pm EDT",
+])
+def test_a_line_holding_only_a_date_is_a_date_line(line):
+    assert is_date_line(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Ngày 21/9/2025",                      # dates the post from its lead: kept
+    "Chiều ngày 21/9, Tỉnh ủy tổ chức hội nghị",
+    "Kon Tum, 21/09/2025",                 # a place: a letter's or a document's line
+    "Năm 2025 tỉnh có 10 dự án mới",
+    "On May 5, 2024 the council met",
+    "2024",
+    "Tỉnh ủy Kon Tum",
+])
+def test_a_line_with_more_than_a_date_is_not(line):
+    assert not is_date_line(line)

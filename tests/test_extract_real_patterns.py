@@ -217,3 +217,12 @@ def test_a_read_also_label_mid_story_goes_and_the_story_goes_on():
     assert "Auch interessant" not in text
     for paragraph in STORY:
         assert paragraph in text
+
+
+def test_a_date_printed_between_paragraphs_leaves_the_text():
+    body = (f"<p>{STORY[0]}</p><p>Thứ Hai, 01/12/2025 - 10:30</p>"
+            + "".join(f"<p>{p}</p>" for p in STORY[1:]) + "<p>Stand: 02.12.2025, 06:00 Uhr</p>")
+    text = extract_page(_page(body=body), "https://baokontum.example/hoi-nghi/").article.text
+    assert "01/12/2025" not in text and "Stand:" not in text
+    for paragraph in STORY:
+        assert paragraph in text

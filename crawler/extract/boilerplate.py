@@ -21,6 +21,7 @@ import re
 import lxml.etree
 import lxml.html
 
+from crawler.extract.dates import is_date_line
 from crawler.extract.html import (
     attached,
     class_pred,
@@ -342,7 +343,8 @@ _KICKER_ENDS = frozenset(":|/>·–—-")
 
 def clean_lines(text: str, title: str | None, captions: set[str]) -> list[str]:
     """The text's non-empty lines without captions (``captions``: folded texts), a first
-    line repeating the title (a kicker before it or not), boilerplate lines, related-post
+    line repeating the title (a kicker before it or not), boilerplate lines, lines
+    holding only a date (:func:`crawler.extract.dates.is_date_line`), related-post
     headings (the story ends at one in its second half) and "Read more: <headline>"
     lines."""
     drop_folded = captions
@@ -357,6 +359,8 @@ def clean_lines(text: str, title: str | None, captions: set[str]) -> list[str]:
         key = heading_key(line)
         if key in _BOILERPLATE_LINES or line.startswith(_COMMENT_FORM_MARKERS):
             continue
+        if is_date_line(line):
+            continue  # the page's date printed between paragraphs
         if key in _RELATED_LINE_HEADINGS:
             if index >= len(lines) / 2:
                 break  # a related-posts heading in the second half: the story is over

@@ -20,37 +20,29 @@ unambiguous zone names (``CEST``, ``EDT``...) set the offset.
 Also owns THE time-zone default (:data:`VN_TZ`, +07:00: the export and the fixture
 generator import it from here), THE date-permalink regex (:func:`date_from_url` for
 extraction, :func:`url_date` for the crawl's ``--since`` filter), and the choice of a
-post's publication date among candidates (:func:`pick_date`, :func:`year_hint`,
-:func:`htmldate_date`).
+post's publication date among candidates (:func:`pick_date`; the readers of a page's
+dates, htmldate last, are in :mod:`crawler.extract.postdates`).
 
 No settings are read.
 
 Hand-written rather than dateutil/htmldate: dateutil's fuzzy parser guesses month/day
 order (US-first) and knows no Vietnamese, and htmldate searches a whole page, while we
 need to parse one string seen in a known place and keep the day-first convention.
-htmldate is the last resort of :func:`pick_date`'s order of trust, for pages whose
-markup we read gives no date at all (imported lazily: ``crawler.pages`` imports this
-module in the crawl's main process).
+htmldate is the last resort after :func:`pick_date`'s order of trust, for pages whose
+markup we read gives no date at all (``crawler.extract.postdates.htmldate_date``).
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-if TYPE_CHECKING:
-    from crawler.items import Image
-
 __all__ = [
-    "BODY_DATE_RE", "FULL_DATE_RE", "VN_TZ", "DateCandidate", "date_from_url", "htmldate_date",
-    "parse_date", "parse_iso", "pick_date", "to_datetime", "url_date", "year_hint",
+    "BODY_DATE_RE", "FULL_DATE_RE", "VN_TZ", "DateCandidate", "date_from_url", "is_date_line",
+    "parse_date", "parse_iso", "pick_date", "to_datetime", "url_date",
 ]
-
-logger = logging.getLogger(__name__)
 
 #: The one default time zone: Asia/Ho_Chi_Minh (no daylight saving time).
 VN_TZ = timezone(timedelta(hours=7))
@@ -356,7 +348,33 @@ BODY_DATE_RE = re.compile(r"(?:ngày|hôm)\s+\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4
 FULL_DATE_RE = re.compile(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{4}-\d{2}-\d{2}"
                           r"|\d{1,2}\s+tháng\s+\S+\s*,?\s*(?:năm\s+)?\d{4}|"
                           + _EN_DMY_RE.pattern + "|" + _EN_MDY_RE.pattern, re.I)
-_UPLOADS_RE = re.compile(r"/wp-content/uploads/((?:19|20)\d{2})/(\d{2})/")
+
+# The words a line holding nothing but a date may carry besides it: month and weekday
+# names, times of day, zones, and the labels printed before a date ("Stand:", "Updated",
+# "Cập nhật lúc"); in the languages of the month tables above.
+_DATE_LINE_WORDS = frozenset([
+    *_DAY_FIRST_MONTHS, *_VN_MONTH_WORDS, *(z.casefold() for z in _ZONE_NAMES),
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "mon", "tue", "wed", "thu", "fri", "sat", "sun", "montag", "dienstag", "mittwoch",
+    "donnerstag", "freitag", "samstag", "sonntag", "thứ", "chủ", "nhật", "tháng", "năm",
+    "giờ", "phút", "lúc", "sáng", "chiều", "tối", "trưa", "sa", "ch", "am", "pm", "uhr",
+    "h", "stand", "updated", "update", "published", "posted", "aktualisiert",
+    "veröffentlicht", "publicerad", "uppdaterad", "publié", "cập", "đăng", "um", "at",
+    "on", "le", "à", "de", "del", "el",
+])
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+def is_date_line(line: str) -> bool:
+    """A line holding a date and nothing else but a time, a zone, month and weekday
+    names and a label ("Stand: 22.04.2024, 06:00 Uhr", "Thứ Năm, 21/09/2017 - 16:30",
+    "30. Januar 2024"): a page's date printed between paragraphs, not story text. A
+    "ngày 21/9/2025" (:data:`BODY_DATE_RE`) is not one: it dates a post from its lead."""
+    if len(line) > 80 or not any(c.isdigit() for c in line) or BODY_DATE_RE.search(line):
+        return False
+    if not all(word in _DATE_LINE_WORDS for word in _WORD_RE.findall(line.casefold())):
+        return False
+    return parse_date(line) is not None
 
 
 #: (iso, raw as seen, source): a publication date candidate; the sources, in the order of
@@ -383,7 +401,8 @@ def pick_date(structured: Sequence[DateCandidate], visible: Sequence[DateCandida
     on one of their days; and
     a UTC value is given in the page's own offset when another candidate states the same
     instant in it.
-    The caller then tries a "ngày 21/9" in the lead and, last, :func:`htmldate_date`.
+    The caller then tries a "ngày 21/9" in the lead and, last, htmldate
+    (``crawler.extract.postdates``).
     """
 
     def agrees(iso: str) -> bool:
@@ -452,47 +471,3 @@ def _local_offset(best: DateCandidate, others: Sequence[DateCandidate]) -> DateC
         if moment and there and abs((there - moment).total_seconds()) < 60:
             return moment.astimezone(there.tzinfo).isoformat(), best[1], best[2]
     return best
-
-
-def htmldate_date(html: str, url: str | None, now: datetime | None = None) -> str | None:
-    """htmldate's publication day (``YYYY-MM-DD``: original date, extensive search, no
-    later than ``now``) of a whole page, or None: the last resort of the order of trust
-    (:func:`pick_date`), for pages whose markup we read gives no date. A 1 January is
-    not taken: it is what htmldate makes of a bare year in the text."""
-    from htmldate import find_date  # local: the crawl's main process never needs it
-
-    max_date = (now or datetime.now(UTC)).astimezone(VN_TZ).date() + timedelta(days=1)
-    try:
-        found = find_date(html, original_date=True, extensive_search=True, url=url,
-                          max_date=max_date.isoformat())
-    except Exception as exc:  # noqa: BLE001 - htmldate raises many types on odd input
-        logger.debug("htmldate failed on %(url)s: %(exc)r", {"url": url, "exc": exc})
-        return None
-    if not found or found.endswith("-01-01"):
-        return None  # January 1st is htmldate's reading of a bare year ("năm 2025")
-    return parse_iso(found)
-
-
-def year_hint(url: str, images: Sequence[Image], day_month: str,
-              modified: str | None = None) -> int | None:
-    """The year of a "ngày 21/9" in the lead: from a date permalink, else from the
-    WordPress uploads folder (/wp-content/uploads/YYYY/MM/) of a body image uploaded in
-    that month (or in January for a December date), else the latest year not after the
-    modification date."""
-    found = date_from_url(url)
-    if found:
-        return found[0]
-    month = int(re.findall(r"\d+", day_month)[1])
-    for image in images:
-        uploads = _UPLOADS_RE.search(image.url)
-        if not uploads:
-            continue
-        year, uploaded = int(uploads.group(1)), int(uploads.group(2))
-        if uploaded == month:
-            return year
-        if month == 12 and uploaded == 1:
-            return year - 1
-    if modified:
-        year, modified_month = int(modified[:4]), int(modified[5:7])
-        return year if month <= modified_month else year - 1
-    return None

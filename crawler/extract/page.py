@@ -29,17 +29,11 @@ from crawler.extract.body import (
     find_container,
 )
 from crawler.extract.boilerplate import clean_lines, has_boilerplate
-from crawler.extract.dates import (
-    BODY_DATE_RE,
-    date_from_url,
-    htmldate_date,
-    parse_date,
-    to_datetime,
-    year_hint,
-)
+from crawler.extract.dates import BODY_DATE_RE, date_from_url, parse_date, to_datetime
 from crawler.extract.html import ClassIndex, decode_html, parse_html
 from crawler.extract.media import caption_texts, post_media
 from crawler.extract.metadata import Meta, dedupe, metadata
+from crawler.extract.postdates import htmldate_date, year_hint
 from crawler.extract.textnorm import (
     fold,
     is_vietnamese,

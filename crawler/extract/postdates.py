@@ -5,25 +5,41 @@ post's markup, a date the post labels as its publication), handing the candidate
 
 :mod:`crawler.extract.dates` parses date strings and decides between candidates; this
 module finds the candidates on a page read once by :mod:`crawler.extract.metadata`
-(its ``_Page``). Pure (lxml only); no settings are read.
+(its ``_Page``). Pure (lxml only); no settings are read. Last, for a post whose markup
+states no date: the year of a "ngày 21/9" in its lead (:func:`year_hint`) and htmldate's
+guess from the whole page (:func:`htmldate_date`).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import lxml.etree
 
 from crawler.extract.boilerplate import in_page_content
-from crawler.extract.dates import FULL_DATE_RE, DateCandidate, parse_date, parse_iso, pick_date
+from crawler.extract.dates import (
+    FULL_DATE_RE,
+    VN_TZ,
+    DateCandidate,
+    date_from_url,
+    parse_date,
+    parse_iso,
+    pick_date,
+)
 from crawler.extract.html import class_pred, text_longer, visible
 from crawler.extract.jsonld import ld_text
 from crawler.extract.textnorm import clean_line
 
 if TYPE_CHECKING:
     from crawler.extract.metadata import _Page as Page
+    from crawler.items import Image
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["modified_date", "published_date"]
 
@@ -194,3 +210,52 @@ def modified_date(page: Page, published: str | None) -> tuple[str | None, str | 
     if seen and seen[0][0] != published:
         return seen[0][:2]
     return None, None
+
+
+# --- the last resorts, for a post whose markup states no date ---------------------------
+
+_UPLOADS_RE = re.compile(r"/wp-content/uploads/((?:19|20)\d{2})/(\d{2})/")
+
+
+def htmldate_date(html: str, url: str | None, now: datetime | None = None) -> str | None:
+    """htmldate's publication day (``YYYY-MM-DD``: original date, extensive search, no
+    later than ``now``) of a whole page, or None: the last resort of the order of trust
+    (:func:`pick_date`), for pages whose markup we read gives no date. A 1 January is
+    not taken: it is what htmldate makes of a bare year in the text."""
+    from htmldate import find_date  # local: the crawl's main process never needs it
+
+    max_date = (now or datetime.now(UTC)).astimezone(VN_TZ).date() + timedelta(days=1)
+    try:
+        found = find_date(html, original_date=True, extensive_search=True, url=url,
+                          max_date=max_date.isoformat())
+    except Exception as exc:  # noqa: BLE001 - htmldate raises many types on odd input
+        logger.debug("htmldate failed on %(url)s: %(exc)r", {"url": url, "exc": exc})
+        return None
+    if not found or found.endswith("-01-01"):
+        return None  # January 1st is htmldate's reading of a bare year ("năm 2025")
+    return parse_iso(found)
+
+
+def year_hint(url: str, images: Sequence[Image], day_month: str,
+              modified: str | None = None) -> int | None:
+    """The year of a "ngày 21/9" in the lead: from a date permalink, else from the
+    WordPress uploads folder (/wp-content/uploads/YYYY/MM/) of a body image uploaded in
+    that month (or in January for a December date), else the latest year not after the
+    modification date."""
+    found = date_from_url(url)
+    if found:
+        return found[0]
+    month = int(re.findall(r"\d+", day_month)[1])
+    for image in images:
+        uploads = _UPLOADS_RE.search(image.url)
+        if not uploads:
+            continue
+        year, uploaded = int(uploads.group(1)), int(uploads.group(2))
+        if uploaded == month:
+            return year
+        if month == 12 and uploaded == 1:
+            return year - 1
+    if modified:
+        year, modified_month = int(modified[:4]), int(modified[5:7])
+        return year if month <= modified_month else year - 1
+    return None
