@@ -226,3 +226,16 @@ def test_a_date_printed_between_paragraphs_leaves_the_text():
     assert "01/12/2025" not in text and "Stand:" not in text
     for paragraph in STORY:
         assert paragraph in text
+
+
+def test_copyright_notices_and_reading_times_leave_the_text():
+    body = ("<p>Thời gian đọc: 3 phút</p>" + "".join(f"<p>{p}</p>" for p in STORY)
+            + "<p>Copyright law in Vietnam changed in 2022, the speaker recalled.</p>"
+            + "<p>© dpa-infocom, dpa:240516-99-53606/3 (dpa)</p>"
+            + "<p>Bản quyền thuộc về Báo Kon Tum</p>")
+    text = extract_page(_page(body=body), "https://baokontum.example/hoi-nghi/").article.text
+    for gone in ("Thời gian đọc", "dpa-infocom", "Bản quyền"):
+        assert gone not in text
+    assert "Copyright law in Vietnam changed in 2022" in text
+    for paragraph in STORY:
+        assert paragraph in text
