@@ -239,3 +239,21 @@ def test_copyright_notices_and_reading_times_leave_the_text():
     assert "Copyright law in Vietnam changed in 2022" in text
     for paragraph in STORY:
         assert paragraph in text
+
+
+@pytest.mark.parametrize("line", ["Von Nguyễn Văn Sơn", "By Nguyễn Văn Sơn, Kon Tum",
+                                  "Par Nguyễn Văn Sơn"])
+def test_a_byline_naming_the_author_leaves_the_text(line):
+    body = f"<p>{line}</p>" + "".join(f"<p>{p}</p>" for p in STORY)
+    head = '<meta name="author" content="Nguyễn Văn Sơn">'
+    article = extract_page(_page(head, body), "https://baokontum.example/hoi-nghi/").article
+    assert article.authors == ["Nguyễn Văn Sơn"]
+    assert line not in article.text and article.text.startswith(STORY[0])
+
+
+def test_a_sentence_opening_with_by_stays():
+    body = "<p>By the end of the year, the province will finish the road.</p>" + "".join(
+        f"<p>{p}</p>" for p in STORY)
+    head = '<meta name="author" content="Nguyễn Văn Sơn">'
+    article = extract_page(_page(head, body), "https://baokontum.example/hoi-nghi/").article
+    assert "By the end of the year" in article.text

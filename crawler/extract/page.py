@@ -37,6 +37,7 @@ from crawler.extract.postdates import htmldate_date, year_hint
 from crawler.extract.textnorm import (
     fold,
     is_vietnamese,
+    names_the_authors,
     split_byline,
     split_source_prefix,
     word_count,
@@ -78,14 +79,15 @@ class _Body:
 
 
 def _split_body(lines: list[str], meta: Meta) -> _Body:
-    """Language; the source prefix opening the text and, on Vietnamese pages, the
-    signature line closing it, moved out of the lines."""
+    """Language; the source prefix opening the text, a "By <the authors>" line and, on
+    Vietnamese pages, the signature line closing it, moved out of the lines."""
     text = "\n".join(lines)
     vietnamese = (meta.language or "").startswith("vi") or is_vietnamese(text)
     language = meta.language or ("vi" if vietnamese else None)
     prefix, first = split_source_prefix(lines[0], vietnamese=vietnamese)
     if prefix:
         lines = ([first.strip()] if first.strip() else []) + lines[1:]
+    lines = [line for line in lines if not names_the_authors(line, meta.authors)] or lines
     byline, byline_names = None, []
     if vietnamese and len(lines) > 1:
         byline, byline_names, rest = split_byline("\n".join(lines))

@@ -14,7 +14,8 @@ import re
 import unicodedata
 
 __all__ = [
-    "WORD_RE", "clean_author", "clean_line", "clean_text", "fold", "is_vietnamese", "nfc",
+    "WORD_RE", "clean_author", "clean_line", "clean_text", "fold", "is_vietnamese",
+    "names_the_authors", "nfc",
     "parse_byline", "pick_headline", "split_byline", "split_source_prefix", "strip_site_suffix",
     "word_count",
 ]
@@ -181,6 +182,21 @@ def clean_author(raw: str) -> list[str]:
             if piece and piece not in names and len(piece) <= 60 and _is_name_like(piece):
                 names.append(piece)
     return names
+
+
+# "Von", "By", "Par", ... opening a byline printed in a story's text
+_BY_WORD_RE = re.compile(r"\s*(?:von|by|par|por|di|door|av|af|od|bởi)\s+", re.I)
+
+
+def names_the_authors(line: str, authors: list[str]) -> bool:
+    """The line is a byline naming the article's authors ("Von Nina Magoley", "By A and
+    B", "Par Les Echos", "Von Anna Sleegers, Frankfurt"): a by-word, then one of the
+    authors first, in a line of at most 12 words."""
+    match = _BY_WORD_RE.match(line)
+    if not authors or not match or len(line.split()) > 12:
+        return False
+    names = clean_author(line[match.end():])
+    return bool(names) and fold(names[0]) in {fold(author) for author in authors}
 
 
 _TITLE_SEPARATORS = (" | ", " – ", " — ", " - ", " :: ", " » ", " · ", "：", "｜")
