@@ -85,8 +85,7 @@ _BOILERPLATE_LINES = frozenset(s.casefold() for s in (
     "Quảng cáo", "Advertisement", "Advertisements", "Anzeige", "Werbung", "Publicidad",
     "Publicité", "Passer la publicité", "Pubblicità", "Annons", "Annonse", "Reklame",
     "Reklama", "Story continues below", "Article continues below", "Continue reading below",
-    "Recommended Videos", "Article content", "Lesen Sie auch", "Read also", "Also read",
-    "Auch interessant",
+    "Recommended Videos", "Article content",
 ))
 
 # Copyright notices and reading-time labels on a line of their own ("© dpa-infocom, ...",
@@ -191,7 +190,8 @@ _RELATED_LINE_HEADINGS = _RELATED_HEADINGS | frozenset(s.casefold() for s in (
     "Lo más leído", "Les plus lus", "Più letti", "Mest lest", "Mest läst",
     "関連記事", "関連キーワード", "おすすめ情報",
 ))
-# "Read more: <linked headline>" lines inside a story, in the languages of the news met
+# "Read more: <linked headline>" lines inside a story (or the label alone on its line), in
+# the languages of the news met
 _READ_ALSO_PREFIXES = frozenset(s.casefold() for s in (
     "Xem thêm", "Đọc thêm", "Tin liên quan", "Bài liên quan", "Có thể bạn quan tâm",
     "Read more", "Read also", "See also", "Related", "Lea también", "Lea más", "Lea",
@@ -380,8 +380,9 @@ def clean_lines(text: str, title: str | None, captions: set[str]) -> list[str]:
                 break  # a related-posts heading in the second half: the story is over
             continue
         head, colon, _ = line.partition(":")
-        if colon and len(line) < 250 and heading_key(head) in _READ_ALSO_PREFIXES:
-            continue
+        if key in _READ_ALSO_PREFIXES or (
+                colon and len(line) < 250 and heading_key(head) in _READ_ALSO_PREFIXES):
+            continue  # "Read more: <headline>", or the label alone above its link
         out.append(line)
     return out
 
