@@ -8,8 +8,9 @@ are boilerplate on their own) and the three places they are applied:
    header/footer is never read for metadata or taken as the post container;
 2. :func:`prune`: before trafilatura, boilerplate elements and "Tin liên quan"-style
    blocks are removed from the tree;
-3. :func:`clean_lines`: after it, caption lines, boilerplate lines, related-post headings
-   and "Read more:" lines are dropped; :func:`has_boilerplate` is the quality check.
+3. :func:`clean_lines`: after it, caption lines, boilerplate lines, lines holding only
+   a date, copyright notices, reading times, related-post headings and "Read more:"
+   lines are dropped; :func:`has_boilerplate` is the quality check.
 
 Pure (lxml only: no trafilatura, no Scrapy); no settings are read.
 """
